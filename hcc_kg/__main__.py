@@ -1,0 +1,3 @@
+from hcc_kg.cli import main
+
+main()

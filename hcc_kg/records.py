@@ -1,0 +1,377 @@
+"""The curation model: one YAML file per source document, parsed into typed records.
+
+The pydantic models are the documented schema (see data/README.md); ``load_file`` keeps YAML line
+numbers so that every error can point a curator at the exact line.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from hcc_kg.errors import Issue
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+P_PATTERN = re.compile(r"^\s*[Pp]\s*(=|<|>|≤|≥|<=|>=)\s*(\d*\.?\d+)\s*$")
+
+Direction = Literal["benefit", "harm", "no-difference", "association", "not-stated"]
+Statistic = Literal[
+    "median", "mean", "rate", "proportion", "count", "hazard-ratio", "odds-ratio", "correlation", "range"
+]
+Language = Literal["en", "zh"]
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+Quote = str | list[str]
+
+
+def quote_list(quote: Quote) -> list[str]:
+    """A record's quote as a list of passages (one passage is the common case)."""
+    return [quote] if isinstance(quote, str) else list(quote)
+
+
+class Quoted(Model):
+    """A record carrying the verbatim source text it was curated from."""
+
+    quote: Quote
+    quote_lang: Language
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_not_empty(cls, value: Quote) -> Quote:
+        passages = quote_list(value)
+        if not passages or any(not p.strip() for p in passages):
+            raise ValueError("quote is empty")
+        return value
+
+
+class SourceDocument(Model):
+    """The document in ../shared/seeds that the file's records were curated from."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    file: str
+    title: str
+    title_en: str | None = None
+    authors: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    language: Language
+    kind: str | None = None
+
+
+class Reference(Model):
+    """An entry of the source document's reference list, exactly as the list gives it."""
+
+    number: int = Field(ge=1)
+    authors: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    text: str | None = None
+
+
+class PopulationSpec(Model):
+    """Criteria (ontology ids or labels) every member meets / no member meets."""
+
+    includes: list[str] = Field(min_length=1)
+    excludes: list[str] = []
+    description: str | None = None
+
+
+class ArmRecord(Model):
+    """One arm of a study: a regimen (its components) and a size."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    regimen: list[str] = Field(min_length=1)
+    size: int | None = Field(default=None, ge=0)
+
+
+class StudyRecord(Quoted):
+    """A study or trial: the source document itself or one it cites."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    design: list[str] = Field(min_length=1)
+    trial_name: str | None = None
+    registry_id: str | None = None
+    phase: str | None = None
+    sample_size: int | None = Field(default=None, ge=0)
+    centres: int | None = Field(default=None, ge=1)
+    period: str | None = None
+    reference: int | None = None
+    population: PopulationSpec | None = None
+    arms: list[ArmRecord] = []
+    note: str | None = None
+
+
+class FindingRecord(Quoted):
+    """One effect estimate or result exactly as the source states it (FHIR Evidence)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    study: str
+    arm: str | None = None
+    comparator_arm: str | None = None
+    population: PopulationSpec | None = None
+    subgroup: str | None = None
+    endpoint: str
+    outcome_detail: str | None = None
+    statistic: Statistic
+    timepoint: str | None = None
+    criteria: str | None = None
+    value: Decimal | None = None
+    value_note: str | None = None
+    comparator_value: Decimal | None = None
+    unit: str | None = None
+    hr: Decimal | None = Field(default=None, gt=0)
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    ci_level: int | None = Field(default=None, ge=1, le=99)
+    p: str | None = None
+    significant: bool | None = None
+    direction: Direction
+    analysis: Literal["univariate", "multivariate"] | None = None
+    factor: str | None = None
+    reference: int | None = None
+    conflicts_with: list[str] = []
+    conflict_note: str | None = None
+    note: str | None = None
+
+    @field_validator("p")
+    @classmethod
+    def _p_parses(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        match = P_PATTERN.match(value)
+        if not match:
+            raise ValueError(f"cannot parse p-value {value!r} (expected e.g. 'P<0.001' or 'P=0.031')")
+        if not Decimal(0) <= Decimal(match.group(2)) <= Decimal(1):
+            raise ValueError(f"p-value {value!r} is outside [0, 1]")
+        return value
+
+    @field_validator("timepoint")
+    @classmethod
+    def _timepoint_parses(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+(\.\d+)? (month|year|week)s?", value):
+            raise ValueError(f"timepoint {value!r} must look like '1 year' or '6 months'")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FindingRecord:
+        if self.unit == "%":
+            for name in ("value", "comparator_value"):
+                number = getattr(self, name)
+                if number is not None and not Decimal(0) <= number <= Decimal(100):
+                    raise ValueError(f"{name} {number} is a percentage outside [0, 100]")
+        if self.comparator_value is not None and self.arm is not None and self.comparator_arm is None:
+            raise ValueError("a single-arm finding (arm without comparator_arm) cannot have a comparator_value")
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError("ci_low and ci_high go together")
+        if self.ci_low is not None and self.ci_high is not None:
+            if self.ci_low > self.ci_high:
+                raise ValueError(f"CI low {self.ci_low} is greater than CI high {self.ci_high}")
+            estimate = self.hr if self.hr is not None else self.value
+            if estimate is not None and not self.ci_low <= estimate <= self.ci_high:
+                raise ValueError(f"CI [{self.ci_low}, {self.ci_high}] does not contain its estimate {estimate}")
+        return self
+
+    def p_bound(self) -> tuple[str, Decimal] | None:
+        """The p-value's relation and numeric bound, e.g. ('<', 0.001)."""
+        if self.p is None:
+            return None
+        match = P_PATTERN.match(self.p)
+        assert match is not None
+        relation = {"≤": "<=", "≥": ">="}.get(match.group(1), match.group(1))
+        return relation, Decimal(match.group(2))
+
+
+class RecommendationRecord(Quoted):
+    """A consensus statement (or a branch of a treatment strategy) with its grades."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["consensus-statement", "treatment-strategy"]
+    number: int | None = None
+    label: str
+    evidence_quality: str | None = None
+    strength: str | None = None
+    grading_system: str | None = None
+    cites: list[int] = []
+    therapies: list[str] = []
+    populations: list[str] = []
+    note: str | None = None
+
+
+class CriterionRecord(Model):
+    """One criterion of a definition, e.g. the number of TACE sessions."""
+
+    aspect: Literal[
+        "sessions", "assessment-window", "imaging", "response-criteria", "refractory-condition",
+        "tumour-marker", "other",
+    ]
+    value: str
+    response_criteria: str | None = None
+
+
+class DefinitionRecord(Quoted):
+    """A definition of TACE refractoriness as structured criteria."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    label: str
+    reference: int | None = None
+    criteria: list[CriterionRecord] = Field(min_length=1)
+    note: str | None = None
+
+
+class ConflictRecord(Quoted):
+    """A source that contradicts itself: the records holding each reading, and why."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    members: list[str] = Field(min_length=1)
+    note: str
+
+
+class SourceFile(Model):
+    """Everything curated from one source document."""
+
+    source: SourceDocument
+    references: list[Reference] = []
+    studies: list[StudyRecord] = []
+    findings: list[FindingRecord] = []
+    recommendations: list[RecommendationRecord] = []
+    definitions: list[DefinitionRecord] = []
+    conflicts: list[ConflictRecord] = []
+
+
+SECTIONS = ("studies", "findings", "recommendations", "definitions", "conflicts")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping and of each of its keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    for key_node, _ in node.value:
+        if sum(1 for k, _ in node.value if k.value == key_node.value) > 1:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
+            )
+    mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = lines
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Decimal, not float: "13.37" must stay 13.37 and "3.0" must stay 3.0 for the quote check.
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
+)
+
+
+def _strip_lines(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_lines(v) for k, v in data.items() if k not in ("__line__", "__lines__")}
+    if isinstance(data, list):
+        return [_strip_lines(v) for v in data]
+    return data
+
+
+def _line_at(raw: Any, loc: tuple[Any, ...]) -> tuple[int | None, str | None]:
+    """The line of the deepest located node and the record id that encloses it."""
+    node, line, record = raw, None, None
+    for part in loc:
+        if isinstance(node, dict):
+            line = node.get("__lines__", {}).get(str(part), node.get("__line__", line))
+            if isinstance(node.get("id"), str):
+                record = node["id"]
+            node = node.get(part) if part in node else None
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            if isinstance(node, dict):
+                line = node.get("__line__", line)
+                if isinstance(node.get("id"), str):
+                    record = node["id"]
+        else:
+            break
+    return line, record
+
+
+class LoadedFile(BaseModel):
+    """A parsed data file with its path and the raw line map for later checks."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    path: Path
+    display: str
+    data: SourceFile
+    raw: dict[str, Any]
+
+    def line_of(self, section: str, record_id: str, field: str | None = None) -> int | None:
+        """Line of a record (or one of its fields) by section and id."""
+        for item in self.raw.get(section, []) or []:
+            if isinstance(item, dict) and item.get("id") == record_id:
+                if field:
+                    return item.get("__lines__", {}).get(field, item.get("__line__"))
+                return item.get("__line__")
+        return None
+
+
+def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Issue]]:
+    """Parse and schema-check one data file; never raises on bad content, returns issues instead."""
+    shown = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [Issue(shown, None, None, None, f"cannot read file: {exc.strerror}")]
+    if size > MAX_FILE_BYTES:
+        return None, [Issue(shown, None, None, None,
+                            f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one data file")]
+    raw_bytes = path.read_bytes()
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        return None, [Issue(shown, line, None, None, f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
+    if not text.strip():
+        return None, [Issue(shown, None, None, None, "file is empty")]
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Issue(shown, line, None, None, f"malformed YAML: {problem}")]
+    except (ValueError, InvalidOperation, RecursionError) as exc:
+        return None, [Issue(shown, None, None, None, f"malformed YAML: {exc}")]
+    if not isinstance(raw, dict):
+        return None, [Issue(shown, 1, None, None, "top level must be a mapping with a 'source' key")]
+    try:
+        data = SourceFile.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line, record = _line_at(raw, loc)
+            field = ".".join(str(p) for p in loc if not isinstance(p, int)) or None
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = f"unknown field {loc[-1]!r}"
+            elif err["type"] == "missing":
+                message = f"missing required field {loc[-1]!r}"
+            issues.append(Issue(shown, line, record, field, message))
+        return None, issues
+    return LoadedFile(path=path, display=shown, data=data, raw=raw), []

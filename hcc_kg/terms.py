@@ -1,0 +1,141 @@
+"""Ontology term index: resolve ids, English and Chinese labels and synonyms to one term.
+
+Read with pyoxigraph (not rdflib) so that validation and the query path start fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+HCC = "https://w3id.org/hcc-kg/ontology/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+# The root classes a record field may name, with the branch each field must come from.
+BRANCHES = {
+    "therapy": "Therapy",
+    "population": "PopulationCriterion",
+    "endpoint": "Endpoint",
+    "design": "StudyDesign",
+    "criteria": "ResponseCriteria",
+}
+
+
+def normalise(text: str) -> str:
+    """Fold case, full-width forms and punctuation/spaces so '门静脉癌栓（PVTT）' ~ '门静脉癌栓 (pvtt)'."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+@dataclass
+class Term:
+    """One ontology class with its labels."""
+
+    id: str
+    labels: dict[str, str] = field(default_factory=dict)
+    synonyms: list[str] = field(default_factory=list)
+    parents: set[str] = field(default_factory=set)
+
+    @property
+    def iri(self) -> str:
+        return HCC + self.id
+
+    @property
+    def label(self) -> str:
+        return self.labels.get("en") or self.id
+
+
+class TermIndex:
+    """All hcc: classes of the ontology, their hierarchy and a lookup by any of their names."""
+
+    def __init__(self, terms: dict[str, Term]):
+        self.terms = terms
+        self._by_name: dict[str, set[str]] = {}
+        for term in terms.values():
+            for name in (term.id, *term.labels.values(), *term.synonyms):
+                self._by_name.setdefault(normalise(name), set()).add(term.id)
+
+    @classmethod
+    def from_ontology(cls, path: Path) -> TermIndex:
+        """Parse the ontology Turtle file and index its classes."""
+        import pyoxigraph
+
+        terms: dict[str, Term] = {}
+        with path.open("rb") as handle:
+            quads = list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE))
+
+        def local(node: object) -> str | None:
+            if isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC):
+                return node.value[len(HCC):]
+            return None
+
+        for quad in quads:
+            if quad.predicate.value == RDF_TYPE and quad.object.value == OWL + "Class":
+                name = local(quad.subject)
+                if name:
+                    terms.setdefault(name, Term(name))
+        for quad in quads:
+            name = local(quad.subject)
+            if name not in terms:
+                continue
+            term = terms[name]
+            pred = quad.predicate.value
+            if pred == RDFS + "label" and isinstance(quad.object, pyoxigraph.Literal):
+                term.labels[quad.object.language or "en"] = quad.object.value
+            elif pred == SKOS + "altLabel" and isinstance(quad.object, pyoxigraph.Literal):
+                term.synonyms.append(quad.object.value)
+            elif pred == RDFS + "subClassOf":
+                parent = local(quad.object)
+                if parent:
+                    term.parents.add(parent)
+        return cls(terms)
+
+    def ancestors(self, term_id: str) -> set[str]:
+        """The term and every class above it."""
+        seen, todo = set(), [term_id]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self.terms[current].parents if current in self.terms else ())
+        return seen
+
+    def in_branch(self, term_id: str, branch: str) -> bool:
+        return BRANCHES[branch] in self.ancestors(term_id)
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def resolve(self, name: str, branch: str | None = None) -> str:
+        """The id of the one term called ``name`` (within ``branch``), or a LookupError with suggestions."""
+        candidates = self._by_name.get(normalise(name), set())
+        if branch:
+            candidates = {c for c in candidates if self.in_branch(c, branch)}
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        if len(candidates) > 1:
+            raise LookupError(f"{name!r} is ambiguous: it names {', '.join(sorted(candidates))}")
+        raise LookupError(f"unknown {branch or 'ontology'} term {name!r}; {self.suggest(name, branch)}")
+
+    def suggest(self, name: str, branch: str | None = None, n: int = 3) -> str:
+        """A 'did you mean' phrase naming the closest known terms."""
+        pool: dict[str, str] = {}
+        for key, ids in self._by_name.items():
+            for term_id in ids:
+                if branch is None or self.in_branch(term_id, branch):
+                    pool.setdefault(key, term_id)
+        close = difflib.get_close_matches(normalise(name), list(pool), n=n * 3, cutoff=0.5)
+        ids = list(dict.fromkeys(pool[c] for c in close))[:n]
+        if not ids:
+            return "no close match; see ontology/hcc.ttl"
+        return "did you mean " + ", ".join(f"{i} ({self.terms[i].label})" for i in ids) + "?"
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,0 +1,262 @@
+"""Validation of the whole curated data set: schema, cross-record integrity, terms and provenance.
+
+Returns every issue found in one pass (not only the first), each naming file, line, record and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from hcc_kg.errors import Issue
+from hcc_kg.provenance import missing_numbers, quote_in_source, source_text
+from hcc_kg.records import (
+    FindingRecord,
+    LoadedFile,
+    PopulationSpec,
+    load_file,
+    quote_list,
+)
+from hcc_kg.terms import TermIndex
+
+
+@dataclass
+class Dataset:
+    """The validated data files and the term index they were checked against."""
+
+    files: list[LoadedFile]
+    terms: TermIndex
+
+    def records(self) -> dict[str, object]:
+        """Every record (studies, arms, findings, ...) by id, for lookups in tests and the build."""
+        index: dict[str, object] = {}
+        for file in self.files:
+            data = file.data
+            index[data.source.id] = data.source
+            for section in ("studies", "findings", "recommendations", "definitions", "conflicts"):
+                for record in getattr(data, section):
+                    index[record.id] = record
+            for study in data.studies:
+                for arm in study.arms:
+                    index[arm.id] = arm
+        return index
+
+    def source_of(self, record_id: str) -> LoadedFile:
+        """The data file holding a record."""
+        for file in self.files:
+            if record_id in {i for _, i, _ in _record_ids(file)}:
+                return file
+        raise KeyError(record_id)
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The curated data files, in a stable order."""
+    return sorted(p for p in data_dir.glob("*.yaml") if p.is_file())
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def validate(
+    data_dir: Path, ontology: Path, seeds_dir: Path, root: Path | None = None,
+    terms: TermIndex | None = None,
+) -> tuple[Dataset, list[Issue]]:
+    """Load and check every data file; the dataset holds only the files that parsed."""
+    terms = terms or TermIndex.from_ontology(ontology)
+    paths = data_files(data_dir)
+    issues: list[Issue] = []
+    if not paths:
+        issues.append(Issue(_display(data_dir, root), None, None, None, "no *.yaml data files found"))
+    loaded: list[LoadedFile] = []
+    for path in paths:
+        file, file_issues = load_file(path, _display(path, root))
+        issues.extend(file_issues)
+        if file is not None:
+            loaded.append(file)
+    issues.extend(_check_unique_ids(loaded))
+    for file in loaded:
+        issues.extend(_FileChecker(file, terms, seeds_dir).run())
+    return Dataset(loaded, terms), issues
+
+
+def _record_ids(file: LoadedFile) -> Iterable[tuple[str, str, str]]:
+    data = file.data
+    yield "source", data.source.id, "source"
+    for section in ("studies", "findings", "recommendations", "definitions", "conflicts"):
+        for record in getattr(data, section):
+            yield section, record.id, section
+    for study in data.studies:
+        for arm in study.arms:
+            yield "studies", arm.id, f"studies arm of {study.id}"
+
+
+def _check_unique_ids(files: list[LoadedFile]) -> list[Issue]:
+    seen: dict[str, str] = {}
+    issues = []
+    for file in files:
+        for section, record_id, _ in _record_ids(file):
+            if record_id in seen:
+                issues.append(Issue(file.display, file.line_of(section, record_id), record_id, "id",
+                                    f"duplicate record id (also in {seen[record_id]})"))
+            else:
+                seen[record_id] = file.display
+    return issues
+
+
+class _FileChecker:
+    """Cross-record checks within one data file."""
+
+    def __init__(self, file: LoadedFile, terms: TermIndex, seeds_dir: Path):
+        self.file, self.terms, self.seeds_dir = file, terms, seeds_dir
+        self.issues: list[Issue] = []
+        data = file.data
+        self.references = {r.number for r in data.references}
+        self.studies = {s.id: s for s in data.studies}
+        self.arms = {a.id: (s.id, a) for s in data.studies for a in s.arms}
+        self.all_ids = {i for _, i, _ in _record_ids(file)}
+        self.text: str | None = None
+
+    def issue(self, section: str, record: str | None, field: str | None, message: str) -> None:
+        line = self.file.line_of(section, record, field) if record else None
+        self.issues.append(Issue(self.file.display, line, record, field, message))
+
+    def run(self) -> list[Issue]:
+        data = self.file.data
+        source_path = self.seeds_dir / data.source.file
+        if not source_path.is_file():
+            self.issues.append(Issue(self.file.display, self.file.raw.get("__lines__", {}).get("source"),
+                                     data.source.id, "source.file",
+                                     f"source document {data.source.file!r} not found in {self.seeds_dir}"))
+        else:
+            self.text = source_text(source_path)
+        for number in [r.number for r in data.references]:
+            if [r.number for r in data.references].count(number) > 1:
+                self.issue("references", None, "references", f"reference number {number} is listed twice")
+        for study in data.studies:
+            self.check_study(study)
+        for finding in data.findings:
+            self.check_finding(finding)
+        for rec in data.recommendations:
+            self.check_ref("recommendations", rec.id, "cites", *rec.cites)
+            for name in rec.therapies:
+                self.term("recommendations", rec.id, "therapies", name, "therapy")
+            for name in rec.populations:
+                self.term("recommendations", rec.id, "populations", name, "population")
+            numbers = {"number": rec.number} if rec.number is not None else {}
+            self.check_quote("recommendations", rec.id, rec.quote, numbers)
+        for definition in data.definitions:
+            self.check_ref("definitions", definition.id, "reference", definition.reference)
+            numbers: dict[str, Decimal | int] = {}
+            for i, criterion in enumerate(definition.criteria):
+                if criterion.response_criteria:
+                    self.term("definitions", definition.id, f"criteria[{i}].response_criteria",
+                              criterion.response_criteria, "criteria")
+                from hcc_kg.provenance import numbers_in
+                for n in numbers_in(criterion.value):
+                    numbers[f"criteria[{i}].value ({n})"] = n
+            self.check_quote("definitions", definition.id, definition.quote, numbers)
+        for conflict in data.conflicts:
+            for member in conflict.members:
+                if member not in self.all_ids:
+                    self.issue("conflicts", conflict.id, "members", f"no record {member!r} in this file")
+            self.check_quote("conflicts", conflict.id, conflict.quote, {})
+        return self.issues
+
+    def term(self, section: str, record: str, field: str, name: str, *branches: str) -> None:
+        errors = []
+        for branch in branches:
+            try:
+                self.terms.resolve(name, branch)
+                return
+            except LookupError as exc:
+                errors.append(str(exc))
+        self.issue(section, record, field, errors[0])
+
+    def check_ref(self, section: str, record: str, field: str, *numbers: int | None) -> None:
+        for number in numbers:
+            if number is not None and number not in self.references:
+                self.issue(section, record, field, f"reference [{number}] is not in this file's references")
+
+    def check_population(self, section: str, record: str, population: PopulationSpec | None) -> None:
+        if population is None:
+            return
+        for name in population.includes:
+            self.term(section, record, "population.includes", name, "population")
+        for name in population.excludes:
+            self.term(section, record, "population.excludes", name, "population")
+
+    def check_study(self, study) -> None:  # type: ignore[no-untyped-def]
+        for name in study.design:
+            self.term("studies", study.id, "design", name, "design")
+        self.check_ref("studies", study.id, "reference", study.reference)
+        self.check_population("studies", study.id, study.population)
+        numbers: dict[str, Decimal | int] = {}
+        if study.sample_size is not None:
+            numbers["sample_size"] = study.sample_size
+        if study.centres is not None:
+            numbers["centres"] = study.centres
+        for arm in study.arms:
+            for name in arm.regimen:
+                self.term("studies", study.id, f"arms.{arm.id}.regimen", name, "therapy")
+            if arm.size is not None:
+                numbers[f"arms.{arm.id}.size"] = arm.size
+                if study.sample_size is not None and arm.size > study.sample_size:
+                    self.issue("studies", study.id, "arms",
+                               f"arm {arm.id} has {arm.size} patients, more than the study's {study.sample_size}")
+        self.check_quote("studies", study.id, study.quote, numbers)
+
+    def check_finding(self, f: FindingRecord) -> None:
+        study = self.studies.get(f.study)
+        if study is None:
+            self.issue("findings", f.id, "study", f"no study {f.study!r} in this file")
+        for field in ("arm", "comparator_arm"):
+            arm_id = getattr(f, field)
+            if arm_id is None:
+                continue
+            owner = self.arms.get(arm_id)
+            if owner is None:
+                self.issue("findings", f.id, field, f"no arm {arm_id!r} in this file")
+            elif study is not None and owner[0] != study.id:
+                self.issue("findings", f.id, field, f"arm {arm_id!r} belongs to study {owner[0]!r}, not {f.study!r}")
+        if f.comparator_arm and not f.arm:
+            self.issue("findings", f.id, "comparator_arm", "a comparator_arm needs an arm")
+        self.term("findings", f.id, "endpoint", f.endpoint, "endpoint")
+        if f.criteria:
+            self.term("findings", f.id, "criteria", f.criteria, "criteria")
+        if f.factor:
+            self.term("findings", f.id, "factor", f.factor, "population", "therapy")
+        self.check_population("findings", f.id, f.population)
+        if f.population is None and (study is None or study.population is None):
+            self.issue("findings", f.id, "population", "no population here or on its study")
+        self.check_ref("findings", f.id, "reference", f.reference)
+        for other in f.conflicts_with:
+            if other not in self.all_ids:
+                self.issue("findings", f.id, "conflicts_with", f"no record {other!r} in this file")
+        numbers: dict[str, Decimal | int] = {
+            name: getattr(f, name)
+            for name in ("value", "comparator_value", "hr", "ci_low", "ci_high", "ci_level")
+            if getattr(f, name) is not None
+        }
+        bound = f.p_bound()
+        if bound:
+            numbers["p"] = bound[1]
+        if f.timepoint:
+            numbers["timepoint"] = Decimal(f.timepoint.split()[0])
+        self.check_quote("findings", f.id, f.quote, numbers)
+
+    def check_quote(self, section: str, record: str, quote, numbers: dict[str, Decimal | int]) -> None:  # type: ignore[no-untyped-def]
+        passages = quote_list(quote)
+        if self.text is not None:
+            for passage in passages:
+                if not quote_in_source(passage, self.text):
+                    self.issue(section, record, "quote",
+                               f"quote not found in {self.file.data.source.file}: {passage[:60]!r}")
+        for name in missing_numbers(numbers, passages):
+            self.issue(section, record, name.split(" ")[0],
+                       f"number {numbers[name]} ({name}) does not occur in the record's quote")
