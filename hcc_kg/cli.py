@@ -70,6 +70,121 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@DATA_OPTION
+@SEEDS_OPTION
+@BUILD_OPTION
+@click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (regimen classes will be missing).")
+def build(data_dir: Path | None, seeds_dir: Path | None, build_dir: Path | None, no_reason: bool) -> None:
+    """Validate the records and build the graph: embedded store + deterministic Turtle.
+
+    A failed build leaves the previous good build current and untouched.
+
+    \b
+    Example:
+      hcc-kg build
+    """
+    from hcc_kg.build import build as run
+
+    result = run(_paths(data_dir, seeds_dir, build_dir), reason=not no_reason)
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    click.echo(f"built {result.triples} triples into {result.release}", err=True)
+    click.echo(f"  {counts}", err=True)
+    click.echo(f"  {stages}", err=True)
+
+
+@cli.group()
+def query() -> None:
+    """Saved queries: list, show, run."""
+
+
+QUERY_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "html"]),
+                            default="table", show_default=True, help="Output format.")
+
+
+@query.command("list")
+def query_list() -> None:
+    """List the saved queries with their summaries and parameters.
+
+    \b
+    Example:
+      hcc-kg query list
+    """
+    from hcc_kg.queries import catalog
+
+    for q in catalog(Paths().queries_dir):
+        params = " ".join(f"{p.name}={p.default or '?'}" for p in q.params)
+        click.echo(f"{q.name}\n    {q.summary}" + (f"\n    params: {params}" if params else ""))
+
+
+@query.command("show")
+@click.argument("name")
+def query_show(name: str) -> None:
+    """Print a saved query's header and SPARQL text.
+
+    \b
+    Example:
+      hcc-kg query show 01_haic_combinations_os_pvi
+    """
+    from hcc_kg.queries import find_query
+
+    click.echo(find_query(Paths().queries_dir, name).text, nl=False)
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter.")
+@QUERY_FORMAT
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
+@click.option("--endpoint", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Endpoint timeout in seconds.")
+@BUILD_OPTION
+def query_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None, endpoint: str | None,
+              timeout: float, build_dir: Path | None) -> None:
+    """Run a saved query by name, or an ad-hoc .rq file.
+
+    \b
+    Examples:
+      hcc-kg query run 01_haic_combinations_os_pvi -p population=门静脉癌栓
+      hcc-kg query run my.rq --format csv -o out.csv
+      hcc-kg query run 01_haic_combinations_os_pvi --endpoint http://127.0.0.1:7878/query
+    """
+    from hcc_kg.queries import find_query, run
+
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-p")
+        values[key.strip()] = value
+    paths = _paths(build_dir=build_dir)
+    saved = find_query(paths.queries_dir, name)
+    answer = run(saved, values, build_dir=paths.build_dir, ontology=paths.ontology, endpoint=endpoint,
+                 timeout=timeout)
+    text = _render_answer(answer, fmt, saved.summary)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _render_answer(answer: object, fmt: str, title: str) -> str:
+    from hcc_kg.queries import Results
+
+    if isinstance(answer, Results):
+        from hcc_kg.output import render
+
+        return render(answer, fmt, title)
+    if isinstance(answer, bool):
+        return ("true" if answer else "false") + "\n"
+    from pyoxigraph import RdfFormat, serialize
+
+    from hcc_kg.rdf import PREFIXES
+
+    return (serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
+
+
 def main() -> None:
     """Entry point: library errors become one clear message and exit code 1."""
     try:

@@ -1,0 +1,330 @@
+"""Curated records -> RDF quads, with IRIs made only from curated ids (never row order, never blank nodes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from urllib.parse import quote as url_quote
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from hcc_kg.records import (
+    FindingRecord,
+    LoadedFile,
+    PopulationSpec,
+    StudyRecord,
+    quote_list,
+)
+from hcc_kg.terms import HCC, TermIndex
+
+ID = "https://w3id.org/hcc-kg/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+BIBO = "http://purl.org/ontology/bibo/"
+OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
+
+PREFIXES = {
+    "hcc": HCC, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV,
+    "bibo": BIBO, "skos": "http://www.w3.org/2004/02/skos/core#", "void": VOID,
+    "source": ID + "source/", "ref": ID + "ref/", "study": ID + "study/", "arm": ID + "arm/",
+    "finding": ID + "finding/", "regimen": ID + "regimen/", "rec": ID + "recommendation/",
+    "definition": ID + "definition/", "conflict": ID + "conflict/",
+}
+
+TYPE = NamedNode(RDF + "type")
+LABEL = NamedNode(RDFS + "label")
+COMMENT = NamedNode(RDFS + "comment")
+
+# Order of components in a regimen's label: locoregional first, then chemo, targeted, immune.
+_COMPONENT_RANK = ("LocoregionalTherapy", "ChemotherapyAgent", "SystemicChemotherapy",
+                   "MolecularTargetedTherapy", "Immunotherapy", "SystemicTherapy", "Therapy")
+
+
+def iri(kind: str, record_id: str) -> NamedNode:
+    """The IRI of a curated record: namespace + kind + curated id."""
+    return NamedNode(f"{ID}{kind}/{url_quote(record_id, safe='-._~+')}")
+
+
+def hcc(name: str) -> NamedNode:
+    return NamedNode(HCC + name)
+
+
+def decimal(value: Decimal | int) -> Literal:
+    if isinstance(value, int):
+        return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+    return Literal(str(value), datatype=NamedNode(XSD + "decimal"))
+
+
+def boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
+
+
+class GraphWriter:
+    """Turns validated data files into quads; terms are resolved through the ontology index."""
+
+    def __init__(self, terms: TermIndex):
+        self.terms = terms
+        self.quads: list[Quad] = []
+        self._regimens: dict[str, list[str]] = {}
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | None) -> None:
+        if o is not None:
+            self.quads.append(Quad(s, p, o))
+
+    def text(self, s: NamedNode, p: NamedNode, value: str | None, lang: str | None = None) -> None:
+        if value is not None and value != "":
+            self.add(s, p, Literal(value, language=lang) if lang else Literal(value))
+
+    def term(self, name: str, branch: str) -> NamedNode:
+        return hcc(self.terms.resolve(name, branch))
+
+    def any_term(self, name: str, *branches: str) -> NamedNode:
+        for branch in branches:
+            try:
+                return self.term(name, branch)
+            except LookupError:
+                continue
+        raise LookupError(name)
+
+    # --- regimens -----------------------------------------------------------------------------
+    def regimen(self, components: list[str]) -> NamedNode:
+        """The regimen IRI for a set of therapies: the same set gives the same IRI in every file."""
+        ids = sorted({self.terms.resolve(c, "therapy") for c in components}, key=self._rank)
+        slug = "+".join(ids)
+        self._regimens[slug] = ids
+        return iri("regimen", slug)
+
+    def _rank(self, term_id: str) -> tuple[int, str]:
+        ancestors = self.terms.ancestors(term_id)
+        rank = next((i for i, root in enumerate(_COMPONENT_RANK) if root in ancestors), len(_COMPONENT_RANK))
+        return rank, term_id
+
+    def regimen_quads(self) -> list[Quad]:
+        """Regimens and their components: the part of the graph the reasoner classifies."""
+        out = []
+        for slug, ids in sorted(self._regimens.items()):
+            node = iri("regimen", slug)
+            label = " + ".join(self.terms.terms[i].label for i in ids)
+            label_zh = " + ".join(self.terms.terms[i].labels.get("zh", i) for i in ids)
+            out += [Quad(node, TYPE, hcc("Regimen")), Quad(node, LABEL, Literal(label, language="en")),
+                    Quad(node, LABEL, Literal(label_zh, language="zh"))]
+            if len(ids) > 1:
+                out.append(Quad(node, TYPE, hcc("CombinationRegimen")))
+            for term_id in ids:
+                component = NamedNode(f"{node.value}/{term_id}")
+                out += [Quad(node, hcc("hasComponent"), component), Quad(component, TYPE, hcc(term_id)),
+                        Quad(component, LABEL, Literal(self.terms.terms[term_id].label, language="en"))]
+        return out
+
+    # --- records ------------------------------------------------------------------------------
+    def add_file(self, file: LoadedFile) -> None:
+        data = file.data
+        src = iri("source", data.source.id)
+        s = data.source
+        self.add(src, TYPE, hcc("SourceDocument"))
+        self.text(src, NamedNode(DCTERMS + "title"), s.title, s.language)
+        self.text(src, LABEL, s.title, s.language)
+        self.text(src, NamedNode(DCTERMS + "alternative"), s.title_en, "en")
+        self.text(src, hcc("authors"), s.authors)
+        self.text(src, hcc("journal"), s.journal)
+        self.add(src, hcc("year"), decimal(s.year) if s.year else None)
+        self.text(src, NamedNode(BIBO + "doi"), s.doi)
+        self.text(src, hcc("sourceFile"), s.file)
+        self.text(src, NamedNode(DCTERMS + "language"), s.language)
+        self.text(src, NamedNode(DCTERMS + "type"), s.kind)
+        refs = {}
+        for ref in data.references:
+            node = iri("ref", f"{s.id}-{ref.number}")
+            refs[ref.number] = node
+            self.add(src, hcc("hasReference"), node)
+            self.add(node, TYPE, hcc("CitedPublication"))
+            self.add(node, hcc("referenceNumber"), decimal(ref.number))
+            self.add(node, NamedNode(DCTERMS + "isReferencedBy"), src)
+            self.text(node, hcc("authors"), ref.authors)
+            self.text(node, NamedNode(DCTERMS + "title"), ref.title)
+            self.text(node, LABEL, f"[{ref.number}] {ref.authors or ''} {ref.journal or ''} {ref.year or ''}".strip())
+            self.text(node, hcc("journal"), ref.journal)
+            self.add(node, hcc("year"), decimal(ref.year) if ref.year else None)
+            self.text(node, NamedNode(BIBO + "doi"), ref.doi)
+            self.text(node, NamedNode(DCTERMS + "bibliographicCitation"), ref.text)
+        ctx = _Context(src, refs, data.source.id)
+        studies = {study.id: study for study in data.studies}
+        for study in data.studies:
+            self.add_study(study, ctx)
+        for finding in data.findings:
+            self.add_finding(finding, studies[finding.study], ctx)
+        for rec in data.recommendations:
+            node = iri("recommendation", rec.id)
+            kind = "ConsensusStatement" if rec.kind == "consensus-statement" else "TreatmentStrategy"
+            self.add(node, TYPE, hcc(kind))
+            self.provenance(node, ctx, rec.quote, rec.quote_lang)
+            self.text(node, LABEL, rec.label, "en")
+            self.add(node, hcc("statementNumber"), decimal(rec.number) if rec.number is not None else None)
+            self.text(node, hcc("evidenceQuality"), rec.evidence_quality)
+            self.text(node, hcc("recommendationStrength"), rec.strength)
+            self.text(node, hcc("gradingSystem"), rec.grading_system)
+            self.text(node, hcc("recommendationKind"), rec.kind)
+            self.text(node, COMMENT, rec.note)
+            for number in rec.cites:
+                self.add(node, hcc("citedReference"), refs[number])
+            for name in rec.therapies:
+                self.add(node, hcc("aboutTherapy"), self.term(name, "therapy"))
+            for name in rec.populations:
+                self.add(node, hcc("aboutPopulation"), self.term(name, "population"))
+        for definition in data.definitions:
+            node = iri("definition", definition.id)
+            self.add(node, TYPE, hcc("RefractorinessDefinition"))
+            self.provenance(node, ctx, definition.quote, definition.quote_lang)
+            self.text(node, LABEL, definition.label, "en")
+            self.text(node, hcc("definitionName"), definition.name)
+            self.text(node, COMMENT, definition.note)
+            if definition.reference is not None:
+                self.add(node, hcc("citedReference"), refs[definition.reference])
+            seen: dict[str, int] = {}
+            for criterion in definition.criteria:
+                seen[criterion.aspect] = seen.get(criterion.aspect, 0) + 1
+                suffix = criterion.aspect + (f"-{seen[criterion.aspect]}" if seen[criterion.aspect] > 1 else "")
+                cnode = NamedNode(f"{node.value}/{suffix}")
+                self.add(node, hcc("hasCriterion"), cnode)
+                self.add(cnode, TYPE, hcc("DefinitionCriterion"))
+                self.text(cnode, hcc("criterionAspect"), criterion.aspect)
+                self.text(cnode, hcc("criterionValue"), criterion.value)
+                if criterion.response_criteria:
+                    self.add(cnode, hcc("responseCriteria"), self.term(criterion.response_criteria, "criteria"))
+        for conflict in data.conflicts:
+            node = iri("conflict", conflict.id)
+            self.add(node, TYPE, hcc("Conflict"))
+            self.provenance(node, ctx, conflict.quote, conflict.quote_lang)
+            self.text(node, COMMENT, conflict.note, "en")
+            self.text(node, LABEL, conflict.note, "en")
+            for member in conflict.members:
+                self.add(node, hcc("conflictMember"), self.record_iri(file, member))
+
+    def record_iri(self, file: LoadedFile, record_id: str) -> NamedNode:
+        data = file.data
+        for kind, section in (("study", "studies"), ("finding", "findings"),
+                              ("recommendation", "recommendations"), ("definition", "definitions")):
+            if any(r.id == record_id for r in getattr(data, section)):
+                return iri(kind, record_id)
+        return iri("arm", record_id)
+
+    def provenance(self, node: NamedNode, ctx: _Context, quote: str | list[str], lang: str) -> None:
+        self.add(node, NamedNode(DCTERMS + "source"), ctx.source)
+        self.add(node, NamedNode(PROV + "wasDerivedFrom"), ctx.source)
+        for passage in quote_list(quote):
+            self.text(node, hcc("quote"), re.sub(r"\s+", " ", passage).strip(), lang)
+
+    def population(self, owner: NamedNode, spec: PopulationSpec) -> NamedNode:
+        node = NamedNode(owner.value + "/population")
+        self.add(node, TYPE, hcc("Population"))
+        include_ids = [self.terms.resolve(n, "population") for n in spec.includes]
+        exclude_ids = [self.terms.resolve(n, "population") for n in spec.excludes]
+        label = "; ".join(self.terms.terms[i].label for i in include_ids)
+        if exclude_ids:
+            label += "; without " + ", ".join(self.terms.terms[i].label for i in exclude_ids)
+        self.text(node, LABEL, label, "en")
+        self.text(node, COMMENT, spec.description)
+        for term_id in include_ids:
+            self.add(node, hcc("includesCriterion"), hcc(term_id))
+        for term_id in exclude_ids:
+            self.add(node, hcc("excludesCriterion"), hcc(term_id))
+        return node
+
+    def add_study(self, study: StudyRecord, ctx: _Context) -> None:
+        node = iri("study", study.id)
+        self.add(node, TYPE, hcc("Study"))
+        self.provenance(node, ctx, study.quote, study.quote_lang)
+        self.text(node, LABEL, study.label, "en")
+        for name in study.design:
+            self.add(node, hcc("design"), self.term(name, "design"))
+        self.text(node, hcc("trialName"), study.trial_name)
+        self.text(node, hcc("registryId"), study.registry_id)
+        self.text(node, hcc("phase"), study.phase)
+        self.add(node, hcc("sampleSize"), decimal(study.sample_size) if study.sample_size is not None else None)
+        self.add(node, hcc("centres"), decimal(study.centres) if study.centres is not None else None)
+        self.text(node, hcc("period"), study.period)
+        self.text(node, COMMENT, study.note)
+        if study.reference is not None:
+            self.add(node, hcc("citedReference"), ctx.refs[study.reference])
+        if study.population is not None:
+            self.add(node, hcc("population"), self.population(node, study.population))
+        for arm in study.arms:
+            anode = iri("arm", arm.id)
+            self.add(node, hcc("hasArm"), anode)
+            self.add(anode, TYPE, hcc("Arm"))
+            self.text(anode, LABEL, arm.label)
+            self.add(anode, hcc("regimen"), self.regimen(arm.regimen))
+            self.add(anode, hcc("sampleSize"), decimal(arm.size) if arm.size is not None else None)
+
+    def add_finding(self, f: FindingRecord, study: StudyRecord, ctx: _Context) -> None:
+        node = iri("finding", f.id)
+        snode = iri("study", study.id)
+        self.add(node, TYPE, hcc("Finding"))
+        self.provenance(node, ctx, f.quote, f.quote_lang)
+        self.add(node, hcc("study"), snode)
+        self.add(node, hcc("exposure"), iri("arm", f.arm) if f.arm else None)
+        self.add(node, hcc("referenceExposure"), iri("arm", f.comparator_arm) if f.comparator_arm else None)
+        if f.population is not None:
+            self.add(node, hcc("population"), self.population(node, f.population))
+        elif study.population is not None:
+            self.add(node, hcc("population"), NamedNode(snode.value + "/population"))
+        endpoint = self.term(f.endpoint, "endpoint")
+        self.add(node, hcc("measuredVariable"), endpoint)
+        ep_label = self.terms.terms[endpoint.value[len(HCC):]].label
+        arm_label = next((a.label for a in study.arms if a.id == f.arm), None)
+        self.text(node, LABEL, " - ".join(x for x in (arm_label, ep_label, f.statistic, f.timepoint,
+                                                        f.outcome_detail, f.subgroup) if x), "en")
+        self.text(node, hcc("statisticType"), f.statistic)
+        self.text(node, hcc("timepoint"), f.timepoint)
+        self.text(node, hcc("outcomeDetail"), f.outcome_detail)
+        self.text(node, hcc("subgroup"), f.subgroup)
+        if f.criteria:
+            self.add(node, hcc("responseCriteria"), self.term(f.criteria, "criteria"))
+        for name, prop in (("value", "value"), ("comparator_value", "comparatorValue"), ("hr", "hazardRatio"),
+                           ("ci_low", "ciLower"), ("ci_high", "ciUpper"), ("ci_level", "ciLevel")):
+            number = getattr(f, name)
+            self.add(node, hcc(prop), decimal(number) if number is not None else None)
+        self.text(node, hcc("valueNote"), f.value_note)
+        self.text(node, hcc("unit"), f.unit)
+        if f.p is not None:
+            relation, bound = f.p_bound()  # type: ignore[misc]
+            self.text(node, hcc("pValueText"), f.p)
+            self.text(node, hcc("pRelation"), relation)
+            self.add(node, hcc("pValue"), decimal(bound))
+        self.add(node, hcc("significant"), boolean(f.significant) if f.significant is not None else None)
+        self.text(node, hcc("direction"), f.direction)
+        self.text(node, hcc("analysis"), f.analysis)
+        if f.factor:
+            self.add(node, hcc("prognosticFactor"), self.any_term(f.factor, "population", "therapy"))
+        reference = f.reference if f.reference is not None else study.reference
+        if reference is not None:
+            self.add(node, hcc("citedReference"), ctx.refs[reference])
+        for other in f.conflicts_with:
+            self.add(node, hcc("conflictsWith"), iri("finding", other))
+        self.text(node, hcc("conflictNote"), f.conflict_note, "en")
+        self.text(node, COMMENT, f.note)
+
+
+class _Context:
+    """Per-file values every record's provenance needs."""
+
+    def __init__(self, source: NamedNode, refs: dict[int, NamedNode], source_id: str):
+        self.source, self.refs, self.source_id = source, refs, source_id
+
+
+def dataset_quads(version: str, files: list[LoadedFile], ontology_version: str | None) -> Iterator[Quad]:
+    """Release metadata: version and the source documents the graph was built from."""
+    node = NamedNode(ID + "dataset")
+    yield Quad(node, TYPE, NamedNode(VOID + "Dataset"))
+    yield Quad(node, LABEL, Literal("hcc-kg evidence graph", language="en"))
+    yield Quad(node, NamedNode(OWL + "versionInfo"), Literal(version))
+    if ontology_version:
+        yield Quad(node, NamedNode(DCTERMS + "conformsTo"), NamedNode("https://w3id.org/hcc-kg/ontology"))
+    for file in files:
+        yield Quad(node, NamedNode(DCTERMS + "source"), iri("source", file.data.source.id))
+        yield Quad(node, NamedNode(PROV + "wasDerivedFrom"), Literal(file.data.source.file))
