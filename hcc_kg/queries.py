@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from hcc_kg.errors import EndpointError, QueryError
+from hcc_kg.errors import EndpointError, Issue, QueryError
 from hcc_kg.terms import HCC, BRANCHES, TermIndex
 
 PARAM_TYPES = ("term", "string", "integer", "decimal", "boolean", "iri", "record")
@@ -125,6 +125,23 @@ def _body(text: str) -> str:
 def catalog(queries_dir: Path) -> list[SavedQuery]:
     """Every saved query in the folder (not the checks/ subfolder), sorted by name."""
     return [parse_query_file(p) for p in sorted(queries_dir.glob("*.rq"))]
+
+
+def check_queries(queries_dir: Path, terms: TermIndex) -> list[Issue]:
+    """Every saved query's header parses and its text, with default parameters bound, is valid SPARQL."""
+    from pyoxigraph import Store
+
+    issues = []
+    empty = Store()
+    for path in sorted(queries_dir.glob("*.rq")) + sorted((queries_dir / "checks").glob("*.rq")):
+        try:
+            saved = parse_query_file(path)
+            empty.query(bound_text(saved, {}, terms))
+        except QueryError as exc:
+            issues.append(Issue(str(path), None, path.stem, "header", str(exc).removeprefix(f"{path}: ")))
+        except SyntaxError as exc:
+            issues.append(Issue(str(path), None, path.stem, "query", f"query does not parse: {exc}"))
+    return issues
 
 
 def find_query(queries_dir: Path, name: str) -> SavedQuery:

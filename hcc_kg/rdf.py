@@ -290,6 +290,7 @@ class GraphWriter:
             number = getattr(f, name)
             self.add(node, hcc(prop), decimal(number) if number is not None else None)
         self.text(node, hcc("valueNote"), f.value_note)
+        self.text(node, hcc("valueRelation"), f.value_relation)
         self.text(node, hcc("unit"), f.unit)
         if f.p is not None:
             relation, bound = f.p_bound()  # type: ignore[misc]

@@ -22,7 +22,8 @@ P_PATTERN = re.compile(r"^\s*[Pp]\s*(=|<|>|≤|≥|<=|>=)\s*(\d*\.?\d+)\s*$")
 
 Direction = Literal["benefit", "harm", "no-difference", "association", "not-stated"]
 Statistic = Literal[
-    "median", "mean", "rate", "proportion", "count", "hazard-ratio", "odds-ratio", "correlation", "range"
+    "median", "mean", "rate", "proportion", "count", "hazard-ratio", "odds-ratio", "correlation", "range",
+    "qualitative",
 ]
 Language = Literal["en", "zh"]
 
@@ -133,6 +134,7 @@ class FindingRecord(Quoted):
     timepoint: str | None = None
     criteria: str | None = None
     value: Decimal | None = None
+    value_relation: Literal["=", "<", ">", "<=", ">=", "~"] | None = None
     value_note: str | None = None
     comparator_value: Decimal | None = None
     unit: str | None = None

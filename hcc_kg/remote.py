@@ -1,0 +1,100 @@
+"""Publishing the built graph to a SPARQL 1.1 store, and serving it locally with Oxigraph's server.
+
+Publishing never leaves readers with half a graph: the data goes into a fresh staging named graph
+(SPARQL 1.1 Graph Store HTTP Protocol), and one SPARQL Update ``MOVE`` replaces the target graph with
+it; a store that runs each update request as one transaction (Oxigraph, Fuseki, GraphDB) makes the
+switch atomic for readers. If the upload fails, the target graph is untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from hcc_kg.errors import EndpointError
+
+STAGING = "https://w3id.org/hcc-kg/graph/staging-"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The three URLs of a SPARQL 1.1 service."""
+
+    query: str
+    update: str
+    store: str
+
+    @classmethod
+    def from_base(cls, url: str, update: str | None = None, store: str | None = None) -> Endpoints:
+        """Oxigraph's layout (/query, /update, /store) unless the URLs are given explicitly."""
+        base = url.rstrip("/")
+        for suffix in ("/query", "/sparql"):
+            base = base.removesuffix(suffix)
+        return cls(query=base + "/query" if not url.rstrip("/").endswith(("/query", "/sparql")) else url,
+                   update=update or base + "/update", store=store or base + "/store")
+
+
+def _request(method: str, url: str, body: bytes, content_type: str, timeout: float) -> None:
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user-given URL
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
+        raise EndpointError(f"{method} {url} answered HTTP {exc.code}: {' '.join(detail) or exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise EndpointError(f"{method} {url} failed: {exc.reason}") from exc
+    except TimeoutError as exc:
+        raise EndpointError(f"{method} {url} did not answer within {timeout:g} s") from exc
+    except OSError as exc:
+        raise EndpointError(f"{method} {url} failed: {exc}") from exc
+
+
+def publish(ntriples: bytes, endpoints: Endpoints, graph: str | None = None, timeout: float = 120.0) -> str:
+    """Load the graph into a staging graph, then replace ``graph`` (default graph if None) in one update."""
+    staging = STAGING + uuid.uuid4().hex
+    url = endpoints.store + "?" + urllib.parse.urlencode({"graph": staging})
+    try:
+        _request("PUT", url, ntriples, "application/n-triples", timeout)
+    except EndpointError:
+        _drop_quietly(staging, endpoints, timeout)
+        raise
+    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
+    update = f"MOVE <{staging}> TO {target}"
+    _request("POST", endpoints.update, update.encode(), "application/sparql-update", timeout)
+    return staging
+
+
+def _drop_quietly(staging: str, endpoints: Endpoints, timeout: float) -> None:
+    try:
+        _request("POST", endpoints.update, f"DROP SILENT GRAPH <{staging}>".encode(),
+                 "application/sparql-update", timeout)
+    except EndpointError:
+        pass
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server executable from the PyPI package, next to this Python or on PATH."""
+    candidate = Path(sys.executable).with_name("oxigraph")
+    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
+    if not found:
+        raise EndpointError("the Oxigraph server is not installed: pip install oxigraph")
+    return found
+
+
+def serve_command(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> list[str]:
+    """The command line that serves a store: read-only unless updates are explicitly allowed."""
+    mode = "serve" if allow_update else "serve-read-only"
+    return [oxigraph_binary(), mode, "--location", str(location), "--bind", f"{host}:{port}"]
+
+
+def serve(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> int:
+    """Run Oxigraph's server in the foreground until interrupted."""
+    return subprocess.call(serve_command(location, host, port, allow_update))
