@@ -20,7 +20,13 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
+def _decimal(dumper: _Dumper, value: Decimal) -> yaml.ScalarNode:
+    text = str(value)
+    tag = "float" if "." in text else "int"
+    return dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", text)
+
+
+_Dumper.add_representer(Decimal, _decimal)
 
 
 def _ordered(value: Any) -> Any:
