@@ -368,7 +368,10 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
         for err in exc.errors():
             loc = tuple(err["loc"])
             line, record = _line_at(raw, loc)
-            field = ".".join(str(p) for p in loc if not isinstance(p, int)) or None
+            names = [str(p) for p in loc if not isinstance(p, int)]
+            if record is not None and len(names) > 1 and names[0] in SECTIONS:
+                names = names[1:]  # the record id already says which section
+            field = ".".join(names) or None
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = f"unknown field {loc[-1]!r}"
