@@ -248,7 +248,7 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
       hcc-kg export --population 门静脉癌栓 --endpoint OS -o pvi-os.ttl
     """
     from hcc_kg import export as ex
-    from hcc_kg.store import open_store
+    from hcc_kg.store import graph_file, open_store
     from hcc_kg.terms import TermIndex
 
     paths = _paths(build_dir=build_dir)
@@ -264,7 +264,8 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
         triples = run(saved, {}, build_dir=paths.build_dir, ontology=paths.ontology)
     terms = None if subset.is_empty() else TermIndex.from_ontology(paths.ontology)
     try:
-        quads = ex.select(store, part, subset, terms, construct=triples)
+        quads = ex.select(store, ex.release_quads(graph_file(paths.build_dir)), part, subset, terms,
+                          construct=triples)
     except LookupError as exc:
         raise click.BadParameter(str(exc)) from exc
     data = ex.write(ex.with_timestamp(quads, timestamp), fmt, output)

@@ -49,8 +49,16 @@ def is_ontology(quad: Quad) -> bool:
     return subject.startswith(HCC) or subject == ONTOLOGY_IRI
 
 
-def all_quads(store: Any) -> list[Quad]:
-    return [Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)]
+def release_quads(graph_file: Path) -> list[Quad]:
+    """The release's quads as built, numbers in their curated lexical form ("0.360", "3.0").
+
+    Read from the release's Turtle file, not the store: the store keeps xsd:decimal values in
+    canonical form ("0.36", "3"), which is the same number but not the text a guideline cites.
+    """
+    from pyoxigraph import parse
+
+    with graph_file.open("rb") as handle:
+        return [Quad(q.subject, q.predicate, q.object) for q in parse(handle, format=RdfFormat.TURTLE)]
 
 
 def select_findings(store: Any, subset: Subset, terms: Any) -> list[str]:
@@ -137,12 +145,11 @@ def _term_quads(by_subject: dict[str, list[Quad]], used: set[str]) -> list[Quad]
     return out
 
 
-def select(store: Any, part: str = "all", subset: Subset | None = None, terms: Any = None,
+def select(store: Any, quads: list[Quad], part: str = "all", subset: Subset | None = None, terms: Any = None,
            construct: list[Any] | None = None) -> list[Quad]:
-    """The quads of one export, sorted."""
+    """The quads of one export, sorted: ``quads`` is the release, ``store`` answers the subset's filters."""
     if part not in PARTS:
         raise HccKgError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
-    quads = all_quads(store)
     if construct is not None:
         return sorted({Quad(t.subject, t.predicate, t.object) for t in construct}, key=sort_key)
     if subset is not None and not subset.is_empty():

@@ -259,6 +259,8 @@ class GraphWriter:
             self.add(anode, TYPE, hcc("Arm"))
             self.text(anode, LABEL, arm.label)
             self.add(anode, hcc("regimen"), self.regimen(arm.regimen))
+            for agent in arm.agents_used:
+                self.add(anode, hcc("agentUsed"), self.term(agent, "therapy"))
             self.add(anode, hcc("sampleSize"), decimal(arm.size) if arm.size is not None else None)
 
     def add_finding(self, f: FindingRecord, study: StudyRecord, ctx: _Context) -> None:

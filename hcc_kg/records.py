@@ -98,6 +98,7 @@ class ArmRecord(Model):
     id: str = Field(pattern=ID_PATTERN)
     label: str
     regimen: list[str] = Field(min_length=1)
+    agents_used: list[str] = []
     size: int | None = Field(default=None, ge=0)
 
 

@@ -204,12 +204,29 @@ class _FileChecker:
         for arm in study.arms:
             for name in arm.regimen:
                 self.term("studies", study.id, f"arms.{arm.id}.regimen", name, "therapy")
+            self.check_agents(study.id, arm)
             if arm.size is not None:
                 numbers[f"arms.{arm.id}.size"] = arm.size
                 if study.sample_size is not None and arm.size > study.sample_size:
                     self.issue("studies", study.id, "arms",
                                f"arm {arm.id} has {arm.size} patients, more than the study's {study.sample_size}")
         self.check_quote("studies", study.id, study.quote, numbers)
+
+    def check_agents(self, study_id: str, arm) -> None:  # type: ignore[no-untyped-def]
+        """Each agent used must be a narrower term of one of the arm's regimen components."""
+        try:
+            components = [self.terms.resolve(c, "therapy") for c in arm.regimen]
+        except LookupError:
+            return
+        for name in arm.agents_used:
+            try:
+                agent = self.terms.resolve(name, "therapy")
+            except LookupError as exc:
+                self.issue("studies", study_id, f"arms.{arm.id}.agents_used", str(exc))
+                continue
+            if not any(c in self.terms.ancestors(agent) for c in components):
+                self.issue("studies", study_id, f"arms.{arm.id}.agents_used",
+                           f"{agent} is not a kind of any regimen component ({', '.join(components)})")
 
     def check_finding(self, f: FindingRecord) -> None:
         study = self.studies.get(f.study)

@@ -41,22 +41,27 @@ def terms(repo_paths: Paths) -> TermIndex:
     return TermIndex.from_ontology(repo_paths.ontology)
 
 
+@pytest.fixture(scope="module")
+def release(graph_ttl: Path) -> list:  # type: ignore[type-arg]
+    return ex.release_quads(graph_ttl)
+
+
 @pytest.mark.parametrize("subset", SUBSETS, ids=list(SUBSETS))
 @pytest.mark.parametrize("fmt", ex.FORMATS)
-def test_round_trip_isomorphic_and_stable(store, terms, subset: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    quads = ex.select(store, "all", SUBSETS[subset], terms)
+def test_round_trip_isomorphic_and_stable(store, release, terms, subset: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    quads = ex.select(store, release, "all", SUBSETS[subset], terms)
     first = ex.write(quads, fmt, None)
-    assert first == ex.write(ex.select(store, "all", SUBSETS[subset], terms), fmt, None), "bytes differ"
+    assert first == ex.write(ex.select(store, release, "all", SUBSETS[subset], terms), fmt, None), "bytes differ"
     parsed = rdflib.Graph().parse(data=first, format=RDFLIB_FORMATS[fmt])
     assert len(parsed) == len(quads)
     assert isomorphic(parsed, _graph_of(quads))
 
 
 @pytest.mark.parametrize("subset", ["all", "haic", "src000"])
-def test_exports_pass_shacl(store, terms, repo_paths: Paths, subset: str) -> None:  # type: ignore[no-untyped-def]
+def test_exports_pass_shacl(store, release, terms, repo_paths: Paths, subset: str) -> None:  # type: ignore[no-untyped-def]
     from pyshacl import validate
 
-    quads = ex.select(store, "all", SUBSETS[subset], terms)
+    quads = ex.select(store, release, "all", SUBSETS[subset], terms)
     data = _graph_of(quads)
     if subset != "all":  # a subset carries the terms it uses; SHACL targets need the class hierarchy too
         data += rdflib.Graph().parse(repo_paths.ontology)
@@ -64,10 +69,10 @@ def test_exports_pass_shacl(store, terms, repo_paths: Paths, subset: str) -> Non
     assert conforms, report
 
 
-def test_shacl_catches_a_finding_without_provenance(store, repo_paths: Paths) -> None:  # type: ignore[no-untyped-def]
+def test_shacl_catches_a_finding_without_provenance(store, release, repo_paths: Paths) -> None:  # type: ignore[no-untyped-def]
     from pyshacl import validate
 
-    data = _graph_of(ex.select(store, "all"))
+    data = _graph_of(ex.select(store, release, "all"))
     finding = rdflib.URIRef("https://w3id.org/hcc-kg/id/finding/f004-he2019-os")
     data.remove((finding, rdflib.URIRef("http://purl.org/dc/terms/source"), None))
     data.remove((finding, rdflib.URIRef("https://w3id.org/hcc-kg/ontology/quote"), None))
@@ -87,8 +92,8 @@ def _haic_findings_from_records(dataset, terms: TermIndex) -> set[str]:  # type:
     return out
 
 
-def test_haic_subset_holds_every_haic_finding_and_nothing_else(store, terms, dataset) -> None:  # type: ignore[no-untyped-def]
-    graph = _graph_of(ex.select(store, "all", ex.Subset(therapy="HAIC"), terms))
+def test_haic_subset_holds_every_haic_finding_and_nothing_else(store, release, terms, dataset) -> None:  # type: ignore[no-untyped-def]
+    graph = _graph_of(ex.select(store, release, "all", ex.Subset(therapy="HAIC"), terms))
     hcc = rdflib.Namespace("https://w3id.org/hcc-kg/ontology/")
     findings = {str(f).rsplit("/", 1)[-1] for f in graph.subjects(rdflib.RDF.type, hcc.Finding)}
     expected = _haic_findings_from_records(dataset, terms)
@@ -130,6 +135,12 @@ def test_cli_export_writes_atomically_and_stamps_only_on_request(built, tmp_path
     text = out.read_text()
     assert "dcterms:issued" in text and "finding:" not in text.split("@prefix void")[-1]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_export_keeps_numbers_as_curated(store, release) -> None:  # type: ignore[no-untyped-def]
+    """Table 3 of doc 002 prints the CI bound as 0.360; the export says 0.360, not 0.36."""
+    text = ex.write(ex.select(store, release, "data"), "turtle", None).decode()
+    assert "hcc:ciLower 0.360 ;" in text
 
 
 def test_diff_reports_changed_p_value_and_added_finding(repo_paths: Paths, tmp_path: Path) -> None:
