@@ -239,8 +239,8 @@ class Results:
         return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
 
     def values(self) -> list[dict[str, str]]:
-        """Rows as plain strings (IRIs and literal lexical forms), for tests and tables."""
-        return [{k: v["value"] for k, v in row.items()} for row in self.rows]
+        """Rows as plain strings (IRIs and literal lexical forms; "" where unbound)."""
+        return [{v: row[v]["value"] if v in row else "" for v in self.variables} for row in self.rows]
 
 
 def run_embedded(store: Any, text: str) -> Results | list[Any] | bool:
