@@ -174,21 +174,23 @@ class FindingRecord(Quoted):
 
     @model_validator(mode="after")
     def _consistent(self) -> FindingRecord:
+        # "[field] message": load_file reports the error on that field and its line
         if self.unit == "%":
             for name in ("value", "comparator_value"):
                 number = getattr(self, name)
                 if number is not None and not Decimal(0) <= number <= Decimal(100):
-                    raise ValueError(f"{name} {number} is a percentage outside [0, 100]")
+                    raise ValueError(f"[{name}] {name} {number} is a percentage outside [0, 100]")
         if self.comparator_value is not None and self.arm is not None and self.comparator_arm is None:
-            raise ValueError("a single-arm finding (arm without comparator_arm) cannot have a comparator_value")
+            raise ValueError("[comparator_value] a single-arm finding (arm without comparator_arm) "
+                             "cannot have a comparator_value")
         if (self.ci_low is None) != (self.ci_high is None):
-            raise ValueError("ci_low and ci_high go together")
+            raise ValueError(f"[{'ci_low' if self.ci_low is not None else 'ci_high'}] ci_low and ci_high go together")
         if self.ci_low is not None and self.ci_high is not None:
             if self.ci_low > self.ci_high:
-                raise ValueError(f"CI low {self.ci_low} is greater than CI high {self.ci_high}")
+                raise ValueError(f"[ci_low] CI low {self.ci_low} is greater than CI high {self.ci_high}")
             estimate = self.hr if self.hr is not None else self.value
             if estimate is not None and not self.ci_low <= estimate <= self.ci_high:
-                raise ValueError(f"CI [{self.ci_low}, {self.ci_high}] does not contain its estimate {estimate}")
+                raise ValueError(f"[ci_low] CI [{self.ci_low}, {self.ci_high}] does not contain its estimate {estimate}")
         return self
 
     def p_bound(self) -> tuple[str, Decimal] | None:
@@ -369,11 +371,16 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
         for err in exc.errors():
             loc = tuple(err["loc"])
             line, record = _line_at(raw, loc)
+            message = err["msg"].removeprefix("Value error, ")
+            marker = re.match(r"\[(\w+)\] ", message)
+            if marker:
+                message = message[marker.end():]
+                loc = (*loc, marker.group(1))
+                line, record = _line_at(raw, loc)
             names = [str(p) for p in loc if not isinstance(p, int)]
             if record is not None and len(names) > 1 and names[0] in SECTIONS:
                 names = names[1:]  # the record id already says which section
             field = ".".join(names) or None
-            message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = f"unknown field {loc[-1]!r}"
             elif err["type"] == "missing":

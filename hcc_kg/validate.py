@@ -135,9 +135,14 @@ class _FileChecker:
                                      f"source document {data.source.file!r} not found in {self.seeds_dir}"))
         else:
             self.text = source_text(source_path)
-        for number in [r.number for r in data.references]:
-            if [r.number for r in data.references].count(number) > 1:
-                self.issue("references", None, "references", f"reference number {number} is listed twice")
+        seen_refs: set[int] = set()
+        for i, ref in enumerate(data.references):
+            if ref.number in seen_refs:
+                raw = self.file.raw.get("references", [])
+                line = raw[i].get("__line__") if i < len(raw) and isinstance(raw[i], dict) else None
+                self.issues.append(Issue(self.file.display, line, None, "references.number",
+                                         f"reference number {ref.number} is listed twice"))
+            seen_refs.add(ref.number)
         for study in data.studies:
             self.check_study(study)
         for finding in data.findings:
