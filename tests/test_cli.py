@@ -1,0 +1,111 @@
+"""The CLI is a thin layer: each command over its library function, with clear errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hcc_kg.cli import cli
+from hcc_kg.config import Paths
+from hcc_kg.lint import lint
+from hcc_kg.validate import data_files
+
+HCC_KG = str(Path(sys.executable).with_name("hcc-kg"))
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_data_files_are_in_canonical_form(repo_paths: Paths) -> None:
+    wrong = lint(data_files(repo_paths.data_dir))
+    assert wrong == [], f"not canonical: {[p.name for p in wrong]}; run `hcc-kg lint --fix`"
+
+
+def test_lint_fix_rewrites_and_keeps_the_records(tmp_path: Path, repo_paths: Paths) -> None:
+    from hcc_kg.records import load_file
+
+    source = repo_paths.data_dir / "004_haic_systemic_review.yaml"
+    messy = tmp_path / "004.yaml"
+    messy.write_text(source.read_text(encoding="utf-8").replace("\n  quote_lang: zh", "\n  quote_lang:   zh   "),
+                     encoding="utf-8")
+    code, out = invoke("lint", "--data", str(tmp_path))
+    assert code == 1 and "hcc-kg lint --fix" in out
+    assert invoke("lint", "--data", str(tmp_path), "--fix")[0] == 0
+    assert invoke("lint", "--data", str(tmp_path))[0] == 0
+    assert load_file(messy)[0].data == load_file(source)[0].data
+
+
+def test_stats_per_source_document(built) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke("stats", "--build-dir", str(built[0].build_dir))
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
+    assert set(rows) == {"000_a7ac623c546b824a.txt", "001_e3fe8ab5a02a181e.txt", "002_dee160c2392e6517.txt",
+                         "004_b13ee0292349ace4.txt", "total"}
+    assert rows["004_b13ee0292349ace4.txt"][4] == "100%", "every doc-004 finding cites a DOI-identified paper"
+    # doc 001: nine consensus statements + eight strategy branches, four definitions + the English reading
+    assert rows["001_e3fe8ab5a02a181e.txt"][5:7] == ["17", "5"]
+
+
+def test_query_list_show_and_formats(built) -> None:  # type: ignore[no-untyped-def]
+    build_dir = str(built[0].build_dir)
+    code, out = invoke("query", "list")
+    assert code == 0 and "01_haic_combinations_os_pvi" in out and "population=PortalVeinInvasion" in out
+    code, out = invoke("query", "show", "01")
+    assert code == 0 and out.startswith("#+ summary: Which HAIC combinations improved OS")
+    code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["finding"] for r in rows} >= {"f004-he2019-os", "f004-zheng2022-os"}
+    code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "json")
+    assert json.loads(out)["head"]["vars"][0] == "finding"
+    code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "markdown")
+    assert out.splitlines()[0].startswith("| finding | regimen |") and "| 13.37 |" in out
+    code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "tsv")
+    assert out.splitlines()[0].split("\t")[:2] == ["finding", "regimen"]
+    code, out = invoke("query", "run", "01", "--build-dir", build_dir)
+    assert "f004-he2019-os" in out and "(4 rows)" in out
+
+
+def test_evidence_table_html_page(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "table.html"
+    code, _ = invoke("query", "run", "01", "--build-dir", str(built[0].build_dir), "--format", "html", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and page.startswith("<!DOCTYPE html>")
+    assert '<a href="https://doi.org/10.1001/jamaoncol.2019.0250">' in page and "4 rows" in page
+
+
+def test_no_build_gives_an_error_saying_what_to_run(tmp_path: Path) -> None:
+    proc = subprocess.run([HCC_KG, "query", "run", "01", "--build-dir", str(tmp_path / "none")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "run `hcc-kg build`" in proc.stderr and proc.stdout == ""
+
+
+def test_unknown_parameter_value_is_a_clear_error() -> None:
+    proc = subprocess.run([HCC_KG, "query", "run", "01", "-p", "population=portal vein invasoin"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "did you mean PortalVeinInvasion" in proc.stderr
+
+
+def test_build_failure_exits_non_zero_naming_file_and_field(tmp_path: Path, repo_paths: Paths) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(Path(__file__).parent / "invalid" / "Finding-p-unparseable.yaml", data / "x.yaml")
+    proc = subprocess.run([HCC_KG, "build", "--data", str(data), "--build-dir", str(tmp_path / "b")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "x.yaml:43: record fx-os, field p: cannot parse p-value 'P<'" in proc.stderr
+    assert not (tmp_path / "b" / "current").exists()
+
+
+def test_python_m_and_help() -> None:
+    proc = subprocess.run([sys.executable, "-m", "hcc_kg", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "query" in proc.stdout and "export" in proc.stdout
