@@ -18,16 +18,13 @@ from pathlib import Path
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from hcc_kg import __version__
-from hcc_kg.config import Paths
+from hcc_kg.config import GRAPH_FILE, MANIFEST, STORE_DIR, Paths
 from hcc_kg.errors import ValidationFailed
 from hcc_kg.rdf import PREFIXES, GraphWriter, dataset_quads
 from hcc_kg.terms import HCC, TermIndex
 from hcc_kg.validate import Dataset, validate
 
 GENID = HCC + ".well-known/genid/"
-GRAPH_FILE = "hcc-kg.ttl"
-STORE_DIR = "store"
-MANIFEST = "manifest.json"
 
 
 @dataclass

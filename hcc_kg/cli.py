@@ -183,7 +183,7 @@ def _render_answer(answer: object, fmt: str, title: str) -> str:
         return ("true" if answer else "false") + "\n"
     from pyoxigraph import RdfFormat, serialize
 
-    from hcc_kg.rdf import PREFIXES
+    from hcc_kg.namespaces import PREFIXES
 
     return (serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
 

@@ -8,6 +8,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Layout of one release folder under build/releases/ (build/current links to the newest good one).
+GRAPH_FILE = "hcc-kg.ttl"
+STORE_DIR = "store"
+MANIFEST = "manifest.json"
+
 
 @dataclass(frozen=True)
 class Paths:

@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from hcc_kg.build import sort_key
 from hcc_kg.errors import HccKgError
-from hcc_kg.rdf import DCTERMS, ID, PREFIXES, RDF, RDFS
+from hcc_kg.namespaces import DCTERMS, ID, PREFIXES, RDF, RDFS
 from hcc_kg.terms import HCC
 
 FORMATS = {

@@ -9,7 +9,7 @@ import json
 import unicodedata
 
 from hcc_kg.queries import Results
-from hcc_kg.rdf import PREFIXES
+from hcc_kg.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown", "html")
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))

@@ -176,7 +176,7 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
     if param.type == "record":
         if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value):
             raise QueryError(f"parameter {param.name!r}: {value!r} is not a record id")
-        from hcc_kg.rdf import iri
+        from hcc_kg.namespaces import iri
 
         return iri(param.kind or "finding", value)
     if param.type == "iri":

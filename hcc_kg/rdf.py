@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from urllib.parse import quote as url_quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, iri
 from hcc_kg.records import (
     FindingRecord,
     LoadedFile,
@@ -16,25 +16,9 @@ from hcc_kg.records import (
     StudyRecord,
     quote_list,
 )
-from hcc_kg.terms import HCC, TermIndex
+from hcc_kg.terms import TermIndex
 
-ID = "https://w3id.org/hcc-kg/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-BIBO = "http://purl.org/ontology/bibo/"
-OWL = "http://www.w3.org/2002/07/owl#"
-VOID = "http://rdfs.org/ns/void#"
-
-PREFIXES = {
-    "hcc": HCC, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV,
-    "bibo": BIBO, "skos": "http://www.w3.org/2004/02/skos/core#", "void": VOID,
-    "source": ID + "source/", "ref": ID + "ref/", "study": ID + "study/", "arm": ID + "arm/",
-    "finding": ID + "finding/", "regimen": ID + "regimen/", "rec": ID + "recommendation/",
-    "definition": ID + "definition/", "conflict": ID + "conflict/",
-}
+__all__ = ["BIBO", "ID", "PREFIXES", "GraphWriter", "dataset_quads", "iri"]
 
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
@@ -43,11 +27,6 @@ COMMENT = NamedNode(RDFS + "comment")
 # Order of components in a regimen's label: locoregional first, then chemo, targeted, immune.
 _COMPONENT_RANK = ("LocoregionalTherapy", "ChemotherapyAgent", "SystemicChemotherapy",
                    "MolecularTargetedTherapy", "Immunotherapy", "SystemicTherapy", "Therapy")
-
-
-def iri(kind: str, record_id: str) -> NamedNode:
-    """The IRI of a curated record: namespace + kind + curated id."""
-    return NamedNode(f"{ID}{kind}/{url_quote(record_id, safe='-._~+')}")
 
 
 def hcc(name: str) -> NamedNode:

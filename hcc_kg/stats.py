@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hcc_kg.rdf import BIBO, DCTERMS, HCC
+from hcc_kg.namespaces import BIBO, DCTERMS, HCC
 
 STATS_QUERY = f"""
 PREFIX hcc: <{HCC}>

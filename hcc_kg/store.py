@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hcc_kg.build import GRAPH_FILE, MANIFEST, STORE_DIR
+from hcc_kg.config import GRAPH_FILE, MANIFEST, STORE_DIR
 from hcc_kg.errors import BuildMissing
 
 

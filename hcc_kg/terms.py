@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-HCC = "https://w3id.org/hcc-kg/ontology/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OWL = "http://www.w3.org/2002/07/owl#"
+from hcc_kg.namespaces import HCC, OWL, RDF, RDFS, SKOS
 
 # The root classes a record field may name, with the branch each field must come from.
 BRANCHES = {
@@ -75,7 +72,7 @@ class TermIndex:
             return None
 
         for quad in quads:
-            if quad.predicate.value == RDF_TYPE and quad.object.value == OWL + "Class":
+            if quad.predicate.value == RDF + "type" and quad.object.value == OWL + "Class":
                 name = local(quad.subject)
                 if name:
                     terms.setdefault(name, Term(name))
@@ -137,5 +134,3 @@ class TermIndex:
             return "no close match; see ontology/hcc.ttl"
         return "did you mean " + ", ".join(f"{i} ({self.terms[i].label})" for i in ids) + "?"
 
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

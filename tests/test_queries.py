@@ -99,22 +99,38 @@ def expect_03(paths: Paths) -> None:
         any_haic, "drug", "trial", "doi")
 
 
-def expect_04(paths: Paths, dataset) -> None:  # type: ignore[no-untyped-def]
-    """HAIC + sorafenib: He 2019, Ikeda 2016 and Zheng 2022 report benefit, SILIUS [14] none (P=0.955);
-    plus every curated self-contradiction, each once."""
+def expect_04(paths: Paths) -> None:
+    """HAIC + sorafenib: He 2019 [12], Ikeda 2016 [13] and Zheng 2022 [15] report benefit; SILIUS [14] none
+    (11.8 vs 11.5 months, P=0.955)."""
     rows = answer(paths, "04_conflicting_findings")
-    between = [r for r in rows if r["kind"] == "between studies"]
-    assert project(between, "findingA", "findingB") == {
-        ("f004-he2019-os", "f004-silius-os"), ("f004-he2019-os-with-ehs", "f004-silius-os"),
-        ("f004-he2019-os-without-ehs", "f004-silius-os"), ("f004-ikeda2016-os", "f004-silius-os"),
-        ("f004-zheng2022-os", "f004-silius-os")}
-    assert {(r["pA"], r["pB"]) for r in between if r["findingA"] == "f004-he2019-os"} == {("P<0.001", "P=0.955")}
-    within = {r["findingB"]: r for r in rows if r["kind"] == "within source"}
+    assert project(rows, "findingA", "findingB", "directionB") == {
+        ("f004-he2019-os", "f004-silius-os", "no-difference"),
+        ("f004-he2019-os-with-ehs", "f004-silius-os", "no-difference"),
+        ("f004-he2019-os-without-ehs", "f004-silius-os", "no-difference"),
+        ("f004-ikeda2016-os", "f004-silius-os", "no-difference"),
+        ("f004-zheng2022-os", "f004-silius-os", "no-difference")}
+    assert {(r["pA"], r["pB"], r["valueB"]) for r in rows if r["findingA"] == "f004-he2019-os"} == {
+        ("P<0.001", "P=0.955", "11.8")}
+    # HAIC + PD-1: Mei 2021 [30] found no OS benefit in main PVTT or extrahepatic spread, while Xu 2021 [31]
+    # (toripalimab, "却提出不同的见解") and Xu 2024 [48] (camrelizumab + lenvatinib) report benefit.
+    # Mei's own overall benefit is the same study, so it does not pair with its subgroups.
+    pd1 = answer(paths, "04_conflicting_findings", therapyB="PD1Inhibitor")
+    assert project(pd1, "findingA", "valueA", "findingB") == {
+        ("f004-xu2021-os", "17.13", "f004-mei2021-os-ehs"), ("f004-xu2021-os", "17.13", "f004-mei2021-os-main-pvtt"),
+        ("f004-xu2024-os", "16.81", "f004-mei2021-os-ehs"), ("f004-xu2024-os", "16.81", "f004-mei2021-os-main-pvtt")}
+
+
+def expect_12(paths: Paths, dataset) -> None:  # type: ignore[no-untyped-def]
+    """Every curated self-contradiction once, with its records; e.g. doc 000's PVTT medians (text 12.6 vs
+    4.8, P=0.01; Table 3 8.0 vs 22.0, P=0.001) and doc 002's CNLC IIb / IIIb staging."""
+    rows = answer(paths, "12_source_contradictions")
     curated = {c.id: set(c.members) for f in dataset.files for c in f.data.conflicts}
-    assert set(within) == set(curated)
-    assert {k: set(v["findingA"].split(", ")) for k, v in within.items()} == curated
-    assert "IIb" in within["c002-stage"]["note"]
-    assert {"f000-os-pvtt-text", "f000-os-pvtt-table3"} == set(within["c000-pvtt-os"]["findingA"].split(", "))
+    assert {r["conflict"]: set(r["members"].split(", ")) for r in rows} == curated
+    by_id = {r["conflict"]: r for r in rows}
+    assert {"f000-os-pvtt-text", "f000-os-pvtt-table3"} == set(by_id["c000-pvtt-os"]["members"].split(", "))
+    assert "IIb" in by_id["c002-stage"]["note"] and by_id["c002-stage"]["sourceFile"] == "002_dee160c2392e6517.txt"
+    only = answer(paths, "12_source_contradictions", source="src000")
+    assert {r["sourceFile"] for r in only} == {"000_a7ac623c546b824a.txt"} and len(only) == 9
 
 
 def expect_05(paths: Paths) -> None:
@@ -216,7 +232,7 @@ EXPECTED: dict[str, Callable[..., None]] = {
     "03_inhibitors_with_locoregional": expect_03, "04_conflicting_findings": expect_04,
     "05_trace_finding": expect_05, "06_consensus_statements": expect_06,
     "07_refractoriness_definitions": expect_07, "08_randomised_evidence": expect_08,
-    "09_prognostic_factors": expect_09, "10_coverage": expect_10,
+    "09_prognostic_factors": expect_09, "10_coverage": expect_10, "12_source_contradictions": expect_12,
 }
 
 
@@ -243,7 +259,7 @@ def test_saved_query_answer(path: Path, built, dataset) -> None:  # type: ignore
 def test_catalog_headers_parse_and_queries_are_valid(repo_paths: Paths) -> None:
     assert check_queries(repo_paths.queries_dir, TermIndex.from_ontology(repo_paths.ontology)) == []
     names = [q.name for q in catalog(repo_paths.queries_dir)]
-    assert names[0] == "01_haic_combinations_os_pvi" and len(names) == 11
+    assert names[0] == "01_haic_combinations_os_pvi" and len(names) == 12
 
 
 @pytest.mark.parametrize("header,message", [
