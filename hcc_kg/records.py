@@ -264,18 +264,22 @@ class SourceFile(Model):
 SECTIONS = ("studies", "findings", "recommendations", "definitions", "conflicts")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and of each of its keys."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~20x faster, same marks
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that remembers the line of every mapping and of each of its keys."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = loader.construct_mapping(node, deep=True)
-    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    lines: dict[str, int] = {}
     for key_node, _ in node.value:
-        if sum(1 for k, _ in node.value if k.value == key_node.value) > 1:
+        if str(key_node.value) in lines:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
             )
+        lines[str(key_node.value)] = key_node.start_mark.line + 1
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = lines
     return mapping
