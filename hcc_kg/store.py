@@ -26,7 +26,7 @@ def open_store(build_dir: Path) -> Any:
     release = current_release(build_dir)
     try:
         return Store.read_only(str(release / STORE_DIR))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         raise BuildMissing(f"the build in {release} is unreadable ({exc}): run `hcc-kg build` again") from exc
 
 

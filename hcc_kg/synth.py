@@ -62,6 +62,8 @@ def _study(rng: random.Random, n: int, file_no: int) -> tuple[dict, list[dict], 
     if not single:
         arms.append({"id": f"{sid}-b", "label": "control arm", "regimen": combo[1:] or ["Sorafenib"]})
     population = rng.sample(POPULATIONS, rng.randint(1, 2))
+    if rng.random() < 0.4:  # portal vein invasion is common in this literature; the flagship needs it
+        population = list(dict.fromkeys([rng.choice(POPULATIONS[:4]), *population]))
     study_quote = f"Synthetic study {n} ({design}) enrolled {size} patients."
     study = {"id": sid, "label": f"synthetic study {n}", "design": [design], "sample_size": size,
              "trial_name": f"SYN-{n}", "reference": n, "population": {"includes": population},

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from hcc_kg.errors import Issue
-from hcc_kg.provenance import missing_numbers, quote_in_source, source_text
+from hcc_kg.provenance import missing_numbers, numbers_in, quote_in_source, source_text
 from hcc_kg.records import (
     FindingRecord,
     LoadedFile,
@@ -162,7 +162,6 @@ class _FileChecker:
                 if criterion.response_criteria:
                     self.term("definitions", definition.id, f"criteria[{i}].response_criteria",
                               criterion.response_criteria, "criteria")
-                from hcc_kg.provenance import numbers_in
                 for n in numbers_in(criterion.value):
                     numbers[f"criteria[{i}].value ({n})"] = n
             self.check_quote("definitions", definition.id, definition.quote, numbers)

@@ -120,3 +120,14 @@ def test_manifest_lists_version_and_sources(built) -> None:  # type: ignore[no-u
     assert data["version"] == "0.1.0"
     assert {"000_a7ac623c546b824a.txt", "001_e3fe8ab5a02a181e.txt", "004_b13ee0292349ace4.txt"} <= set(data["sources"])
     assert set(data["timings_s"]) == {"parse", "validate", "rdf", "reason", "load", "write"}
+
+
+def test_corrupted_store_says_run_build(repo_paths: Paths, tmp_path: Path) -> None:
+    paths = _paths(repo_paths, tmp_path)
+    build(paths)
+    store_dir = current_release(paths.build_dir) / "store"
+    for path in store_dir.iterdir():
+        if path.is_file():
+            path.write_bytes(b"garbage")
+    with pytest.raises(BuildMissing, match="run `hcc-kg build`"):
+        open_store(paths.build_dir)

@@ -188,3 +188,12 @@ def test_diff_reports_changed_p_value_and_added_finding(repo_paths: Paths, tmp_p
         ("f004-silius-os", "changed"), ("f004-he2019-os-copy", "added")}
     text_out = CliRunner().invoke(cli, ["diff", str(graph_file(old.build_dir)), str(graph_file(new.build_dir))])
     assert "hcc:pValueText: P=0.955 -> P=0.95" in text_out.output
+
+
+def test_release_carries_version_and_sources(graph_ttl: Path) -> None:
+    graph = rdflib.Graph().parse(graph_ttl)
+    dataset = rdflib.URIRef("https://w3id.org/hcc-kg/id/dataset")
+    assert str(graph.value(dataset, rdflib.OWL.versionInfo)) == "0.1.0"
+    files = {str(o) for o in graph.objects(dataset, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    assert files == {"000_a7ac623c546b824a.txt", "001_e3fe8ab5a02a181e.txt", "002_dee160c2392e6517.txt",
+                     "004_b13ee0292349ace4.txt"}

@@ -191,7 +191,8 @@ def expect_08(paths: Paths) -> None:
         ("f004-zheng2022-os", "16.3", "6.5", "", "benefit"),
     }
     assert {r["trial"] for r in rows if r["finding"] == "f004-zheng2022-os"} == {"NCT03009461"}
-    everything = {r["finding"] for r in answer(paths, "08_randomised_evidence")}
+    assert answer(paths, "08_randomised_evidence") == rows, "portal vein invasion is the default"
+    everything = {r["finding"] for r in answer(paths, "08_randomised_evidence", population="PopulationCriterion")}
     assert {"f004-silius-os", "f004-ikeda2016-os", "f004-li2022-os"} <= everything
     assert not any(f.startswith(("f000-", "f002-yang", "f002-os-")) for f in everything), "no retrospective data"
 

@@ -1,0 +1,425 @@
+"""hcc-kg benchmark: build and query at several scales, side by side with rdflib's in-memory graph.
+
+    python bench/run.py                       # 10k, 100k, 1M, 5M triples -> docs/benchmarks.md
+    python bench/run.py --scales 10k,100k     # a subset
+    python bench/run.py --smoke --json out.json   # tiny, for CI: checks answers, not timings
+
+For every scale: a synthetic corpus (hcc_kg.synth, deterministic) in bench/out/, a build in a child
+process (stage timings, peak RSS, store size), then every saved query with its default parameters:
+median of N runs after a warm-up on the embedded store, through a local Oxigraph server
+(127.0.0.1), and on rdflib's Graph (capped by a time limit). Answers from the three engines are
+compared, and the flagship's answer is checked against one computed from the YAML records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hcc_kg.config import Paths  # noqa: E402
+from hcc_kg.queries import Results, bound_text, catalog, run_embedded, run_remote  # noqa: E402
+from hcc_kg.terms import TermIndex  # noqa: E402
+
+TRIPLES_PER_STUDY = 123  # measured on the generator's output (seed 1): 118,438 triples for 1,000 studies
+ONTOLOGY_TRIPLES = 1_500
+SCALES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+FLAGSHIP = "01_haic_combinations_os_pvi"
+TARGETS = {"query_ms_1M": 150, "flagship_ms_1M": 100, "cold_query_s": 0.15, "cold_help_s": 0.10,
+           "build_1M_s": 60, "peak_1M_mb": 2048, "rdflib_ratio_100k": 50}
+
+
+def child_build(data: Path, seeds: Path, build_dir: Path) -> dict[str, Any]:
+    """Build in a child process, so peak memory is the build's own (ru_maxrss of the child)."""
+    code = ("import dataclasses, json, sys, time; from pathlib import Path; from hcc_kg.config import Paths; "
+            "from hcc_kg.build import build; p = dataclasses.replace(Paths(), data_dir=Path(sys.argv[1]), "
+            "seeds_dir=Path(sys.argv[2]), build_dir=Path(sys.argv[3])); t = time.perf_counter(); r = build(p); "
+            "print(json.dumps({'total_s': time.perf_counter() - t, 'triples': r.triples, 'timings': r.timings, "
+            "'release': str(r.release)}))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(data), str(seeds), str(build_dir)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    if status != 0:
+        raise RuntimeError(f"build failed: {err[-2000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mb"] = usage.ru_maxrss / 1024
+    store = Path(result["release"]) / "store"
+    result["store_mb"] = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 1e6
+    return result
+
+
+def timed(fn, repeats: int) -> tuple[float, Any]:  # type: ignore[no-untyped-def]
+    """Median milliseconds of ``repeats`` runs after one warm-up, and the last answer."""
+    answer = fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        answer = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), answer
+
+
+def normalise(answer: Any) -> Any:
+    if isinstance(answer, Results):
+        def cell(text: str) -> str:
+            return ", ".join(sorted(text.split(", "))) if ", " in text else text
+        return sorted(tuple(cell(row[v]) for v in answer.variables) for row in answer.values())
+    if isinstance(answer, list):
+        return len(answer)
+    return answer
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(store: Path) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
+    from hcc_kg.remote import serve_command
+
+    port = free_port()
+    proc = subprocess.Popen(serve_command(store, "127.0.0.1", port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
+            return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("oxigraph server did not start")
+
+
+RDFLIB_WORKER = r"""
+import json, signal, statistics, sys, time
+import rdflib
+from rdflib.plugins.sparql.processor import SPARQLResult
+path, limit, repeats = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+queries = json.loads(sys.stdin.read())
+class Limit(Exception): pass
+def alarm(*_): raise Limit()
+signal.signal(signal.SIGALRM, alarm)
+out = {}
+start = time.perf_counter()
+signal.setitimer(signal.ITIMER_REAL, limit * 6)
+try:
+    graph = rdflib.Graph().parse(path, format="turtle")
+    out["_load_s"] = time.perf_counter() - start
+except Limit:
+    print(json.dumps({"_load_s": None})); sys.exit(0)
+signal.setitimer(signal.ITIMER_REAL, 0)
+def cell(v):
+    if v is None: return ""
+    return str(v)
+for name, text in queries.items():
+    times, rows = [], None
+    try:
+        for i in range(repeats + 1):
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            t = time.perf_counter()
+            result = graph.query(text)
+            if result.type == "SELECT":
+                rows = sorted(tuple(cell(r[v]) for v in result.vars) for r in result)
+            else:
+                rows = len(list(result))
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if i:
+                times.append((time.perf_counter() - t) * 1000)
+        out[name] = {"ms": statistics.median(times), "rows": rows}
+    except Limit:
+        out[name] = {"ms": None, "rows": None}
+    except Exception as exc:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        out[name] = {"ms": None, "rows": None, "error": type(exc).__name__ + ": " + str(exc)[:200]}
+print(json.dumps(out))
+"""
+
+
+def rdflib_baseline(ttl: Path, queries: dict[str, str], limit: float, repeats: int) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-c", RDFLIB_WORKER, str(ttl), str(limit), str(repeats)],
+                          input=json.dumps(queries), capture_output=True, text=True,
+                          timeout=limit * (len(queries) * (repeats + 1) + 10) + 60)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout)
+
+
+def expected_flagship(data_dir: Path, ontology: Path) -> set[str]:
+    """The flagship's answer computed from the YAML records, without SPARQL."""
+    from hcc_kg.validate import validate
+
+    terms = TermIndex.from_ontology(ontology)
+    dataset, _ = validate(data_dir, ontology, data_dir.parent / "seeds", terms=terms)
+    out = set()
+    for file in dataset.files:
+        studies = {s.id: s for s in file.data.studies}
+        arms = {a.id: a for s in file.data.studies for a in s.arms}
+        for f in file.data.findings:
+            if f.direction != "benefit" or f.endpoint != "OverallSurvival" or not f.arm:
+                continue
+            components = [set(terms.ancestors(c)) for c in arms[f.arm].regimen]
+            haic = any("HAIC" in a for a in components) and any("SystemicTherapy" in a for a in components)
+            population = f.population or studies[f.study].population
+            pvi = population is not None and any("PortalVeinInvasion" in terms.ancestors(c) for c in population.includes)
+            if haic and pvi:
+                out.add(f.id)
+    return out
+
+
+def cold_times(paths: Paths, repeats: int) -> dict[str, float]:
+    """Process start to last byte, median of ``repeats``: the flagship at seed scale, --help, bare Python."""
+    hcc = str(Path(sys.executable).with_name("hcc-kg"))
+    env = dict(os.environ, HCC_KG_BUILD=str(paths.build_dir))
+    commands = {"query run flagship": [hcc, "query", "run", FLAGSHIP], "--help": [hcc, "--help"],
+                "python -c pass": [sys.executable, "-c", "pass"]}
+    out = {}
+    for name, command in commands.items():
+        times = []
+        for _ in range(repeats + 1):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - start)
+        out[name] = statistics.median(times[1:])
+    return out
+
+
+def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths) -> dict[str, Any]:
+    from hcc_kg.store import open_store
+    from hcc_kg.synth import generate
+
+    studies = max(5, math.ceil((target - ONTOLOGY_TRIPLES) / TRIPLES_PER_STUDY))
+    out = Path(args.workdir) / label
+    shutil.rmtree(out, ignore_errors=True)
+    corpus = generate(out, studies, seed=args.seed)
+    print(f"[{label}] {studies} studies, {corpus.findings} findings: building", file=sys.stderr, flush=True)
+    built = child_build(corpus.data_dir, corpus.seeds_dir, out / "build")
+    row: dict[str, Any] = {"scale": label, "studies": studies, "findings": corpus.findings, **built}
+    terms = TermIndex.from_ontology(paths.ontology)
+    saved = catalog(paths.queries_dir)
+    texts = {q.name: bound_text(q, {}, terms) for q in saved}
+    store = open_store(out / "build")
+    embedded, answers = {}, {}
+    for name, text in texts.items():
+        embedded[name], answer = timed(lambda text=text: run_embedded(store, text), args.repeats)
+        answers[name] = normalise(answer)
+    row["embedded_ms"] = embedded
+    row["flagship_rows"] = len(answers[FLAGSHIP])
+    if args.check_answers:
+        expected = expected_flagship(corpus.data_dir, paths.ontology)
+        got = {r[0] for r in answers[FLAGSHIP]}
+        row["flagship_matches_records"] = got == expected
+        row["flagship_expected_rows"] = len(expected)
+    print(f"[{label}] {built['triples']} triples; server", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "store"
+        shutil.copytree(Path(built["release"]) / "store", copy)
+        del store
+        proc, url = start_server(copy)
+        try:
+            remote, agree = {}, True
+            for q in saved:
+                if q.form != "SELECT":
+                    continue
+                remote[q.name], answer = timed(lambda q=q: run_remote(url, texts[q.name], timeout=600), args.repeats)
+                agree &= normalise(answer) == answers[q.name]
+            row["server_ms"], row["server_answers_agree"] = remote, agree
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    if built["triples"] <= args.rdflib_max:
+        print(f"[{label}] rdflib baseline", file=sys.stderr, flush=True)
+        ttl = Path(built["release"]) / "hcc-kg.ttl"
+        base = rdflib_baseline(ttl, texts, args.rdflib_limit, args.rdflib_repeats)
+        row["rdflib_load_s"] = base.pop("_load_s")
+        row["rdflib_ms"] = {k: v["ms"] for k, v in base.items()}
+        row["rdflib_answers_agree"] = all(
+            v["rows"] is None or v["rows"] == (answers[k] if isinstance(answers[k], int) else
+                                                [tuple(r) for r in answers[k]])
+            or _loosely_equal(v["rows"], answers[k]) for k, v in base.items())
+        row["rdflib_errors"] = {k: v["error"] for k, v in base.items() if v.get("error")}
+    return row
+
+
+def _loosely_equal(rdflib_rows: Any, ours: Any) -> bool:
+    """rdflib writes decimals as stored ("0.360"), Oxigraph canonically ("0.36"): compare as numbers."""
+    def norm(cell: str) -> str:
+        try:
+            return repr(float(cell))
+        except ValueError:
+            return ", ".join(sorted(cell.split(", "))) if ", " in cell else cell
+    if isinstance(ours, int) or isinstance(rdflib_rows, int):
+        return rdflib_rows == ours
+    return sorted(tuple(norm(c) for c in r) for r in rdflib_rows) == sorted(tuple(norm(c) for c in r) for r in ours)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = "unknown"
+    try:
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    import pyoxigraph
+    import rdflib
+
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "python": platform.python_version(),
+            "os": platform.platform(), "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def fmt_ms(value: float | None, limit: float) -> str:
+    return f"> {limit:g} s" if value is None else (f"{value:.1f}" if value < 100 else f"{value:.0f}")
+
+
+def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, str], args: argparse.Namespace) -> str:
+    lines = ["# Benchmarks", "", "Produced by `python bench/run.py` (see the README); every figure below is from one run.",
+             "", "## Machine", ""]
+    lines += [f"- {k}: {v}" for k, v in info.items()]
+    lines += ["", "## Build", "",
+              "| scale | studies | findings | triples | parse | validate | rdf | reason | load | write | total s | "
+              "peak RSS MB | store MB | parse+load triples/s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        t = r["timings"]
+        rate = r["triples"] / max(1e-9, t["rdf"] + t["load"])
+        lines.append(f"| {r['scale']} | {r['studies']} | {r['findings']} | {r['triples']} | {t['parse']:.2f} | "
+                     f"{t['validate']:.2f} | {t['rdf']:.2f} | {t['reason']:.2f} | {t['load']:.2f} | {t['write']:.2f} | "
+                     f"{r['total_s']:.1f} | {r['peak_mb']:.0f} | {r['store_mb']:.0f} | {rate:,.0f} |")
+    lines += ["", "Validation per 1,000 findings (linearity): " + ", ".join(
+        f"{r['scale']} {1000 * r['timings']['validate'] / r['findings']:.2f} s" for r in rows), ""]
+    names = list(rows[0]["embedded_ms"]) if rows else []
+    lines += ["## Query latency (ms, median of %d after a warm-up; default parameters)" % args.repeats, ""]
+    header = "| query | " + " | ".join(f"{r['scale']} embedded | {r['scale']} server | {r['scale']} rdflib | "
+                                       f"{r['scale']} rdflib/ours" for r in rows) + " |"
+    lines += [header, "|---|" + "---|" * (4 * len(rows))]
+    for name in names:
+        cells = []
+        for r in rows:
+            ours = r["embedded_ms"][name]
+            server = r.get("server_ms", {}).get(name)
+            base = r.get("rdflib_ms", {}).get(name, "n/a") if "rdflib_ms" in r else "not run"
+            if base in ("n/a", "not run"):
+                ratio = base
+                base_s = base
+            else:
+                base_s = fmt_ms(base, args.rdflib_limit)
+                ratio = f"> {args.rdflib_limit * 1000 / ours:,.0f}x" if base is None else f"{base / ours:,.0f}x"
+            cells += [fmt_ms(ours, 0), fmt_ms(server, 0) if server is not None else "-", base_s, ratio]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "Answers: " + "; ".join(
+        f"{r['scale']}: server {'agrees' if r.get('server_answers_agree') else 'DISAGREES'}"
+        + (f", rdflib {'agrees' if r.get('rdflib_answers_agree') else 'DISAGREES'}" if "rdflib_ms" in r else "")
+        + (f", flagship {r['flagship_rows']} rows {'= records' if r.get('flagship_matches_records') else '!= records'}"
+           if "flagship_matches_records" in r else "")
+        for r in rows), ""]
+    if any("rdflib_load_s" in r for r in rows):
+        lines += ["rdflib load time: " + ", ".join(f"{r['scale']} {r['rdflib_load_s']:.1f} s" for r in rows
+                                                   if r.get("rdflib_load_s") is not None), ""]
+    lines += ["## Cold start (process start to last byte, seed scale, median of %d)" % args.cold_repeats, ""]
+    lines += [f"- `{k}`: {v * 1000:.0f} ms" for k, v in cold.items()]
+    lines += ["", "## Against the targets", ""] + targets(rows, cold, args)
+    return "\n".join(lines) + "\n"
+
+
+def targets(rows: list[dict[str, Any]], cold: dict[str, float], args: argparse.Namespace) -> list[str]:
+    out = []
+    by = {r["scale"]: r for r in rows}
+    if "1M" in by:
+        r = by["1M"]
+        worst = max(r["embedded_ms"].items(), key=lambda kv: kv[1])
+        out.append(f"- every saved query at 1M <= {TARGETS['query_ms_1M']} ms embedded: "
+                   f"{'met' if worst[1] <= TARGETS['query_ms_1M'] else 'MISSED'} (slowest {worst[0]} {worst[1]:.0f} ms)")
+        flag = r["embedded_ms"][FLAGSHIP]
+        out.append(f"- flagship at 1M <= {TARGETS['flagship_ms_1M']} ms: {'met' if flag <= TARGETS['flagship_ms_1M'] else 'MISSED'} ({flag:.1f} ms)")
+        out.append(f"- 1M build < {TARGETS['build_1M_s']} s: {'met' if r['total_s'] < TARGETS['build_1M_s'] else 'MISSED'} ({r['total_s']:.1f} s); "
+                   f"peak <= 2 GB: {'met' if r['peak_mb'] <= TARGETS['peak_1M_mb'] else 'MISSED'} ({r['peak_mb']:.0f} MB)")
+        rate = r["triples"] / (r["timings"]["rdf"] + r["timings"]["load"])
+        out.append(f"- parse + load >= 100k triples/s: {'met' if rate >= 100_000 else 'MISSED'} ({rate:,.0f}/s, RDF generation + store load)")
+    if "100k" in by and "rdflib_ms" in by["100k"]:
+        r = by["100k"]
+        ratios = []
+        for name in (FLAGSHIP, "02_evidence_table", "03_inhibitors_with_locoregional", "04_conflicting_findings",
+                     "08_randomised_evidence", "10_coverage"):
+            base = r["rdflib_ms"].get(name)
+            ratios.append((name, (args.rdflib_limit * 1000 if base is None else base) / r["embedded_ms"][name], base is None))
+        low = min(ratios, key=lambda x: x[1])
+        out.append(f"- ratio to rdflib on subclass-aware queries at 100k >= 50x: {'met' if low[1] >= 50 else 'MISSED'} "
+                   f"(lowest {low[0]} {'>' if low[2] else ''}{low[1]:,.0f}x)")
+    if cold:
+        q, h = cold["query run flagship"], cold["--help"]
+        out.append(f"- cold `hcc-kg query run` flagship <= 0.15 s: {'met' if q <= 0.15 else 'MISSED'} ({q * 1000:.0f} ms)")
+        out.append(f"- `hcc-kg --help` <= 0.10 s: {'met' if h <= 0.10 else 'MISSED'} ({h * 1000:.0f} ms)")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="10k,100k,1M,5M")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cold-repeats", type=int, default=10)
+    parser.add_argument("--rdflib-limit", type=float, default=20.0, help="seconds per rdflib query")
+    parser.add_argument("--rdflib-repeats", type=int, default=3)
+    parser.add_argument("--rdflib-max", type=int, default=150_000, help="largest graph given to rdflib (triples)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", default=str(ROOT / "bench" / "out"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--json", default=None, help="also write the raw figures as JSON")
+    parser.add_argument("--smoke", action="store_true", help="tiny scale, one repeat: for CI correctness checks")
+    parser.add_argument("--no-check-answers", dest="check_answers", action="store_false")
+    args = parser.parse_args()
+    scales = {"smoke": 10_000} if args.smoke else {k: SCALES[k] for k in args.scales.split(",")}
+    if args.smoke:
+        args.repeats, args.cold_repeats, args.rdflib_repeats, args.rdflib_limit = 1, 1, 1, 10.0
+        args.out = args.out if args.out != str(ROOT / "docs" / "benchmarks.md") else None
+    paths = Paths()
+    rows = [bench_scale(label, target, args, paths) for label, target in scales.items()]
+    cold: dict[str, float] = {}
+    if not args.smoke:
+        from hcc_kg.build import build
+
+        with tempfile.TemporaryDirectory() as tmp:
+            seed_paths = Paths(build_dir=Path(tmp) / "build")
+            build(seed_paths)
+            cold = cold_times(seed_paths, args.cold_repeats)
+    text = report(rows, cold, machine(), args)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"rows": rows, "cold": cold}, indent=2, default=str), encoding="utf-8")
+    print(text)
+    ok = all(r.get("server_answers_agree", True) and r.get("rdflib_answers_agree", True)
+             and r.get("flagship_matches_records", True) for r in rows)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    sys.exit(main())
