@@ -364,14 +364,24 @@ def targets(rows: list[dict[str, Any]], cold: dict[str, float], args: argparse.N
         out.append(f"- parse + load >= 100k triples/s: {'met' if rate >= 100_000 else 'MISSED'} ({rate:,.0f}/s, RDF generation + store load)")
     if "100k" in by and "rdflib_ms" in by["100k"]:
         r = by["100k"]
-        ratios = []
+        parts, missed, undetermined = [], [], []
         for name in (FLAGSHIP, "02_evidence_table", "03_inhibitors_with_locoregional", "04_conflicting_findings",
                      "08_randomised_evidence", "10_coverage"):
             base = r["rdflib_ms"].get(name)
-            ratios.append((name, (args.rdflib_limit * 1000 if base is None else base) / r["embedded_ms"][name], base is None))
-        low = min(ratios, key=lambda x: x[1])
-        out.append(f"- ratio to rdflib on subclass-aware queries at 100k >= 50x: {'met' if low[1] >= 50 else 'MISSED'} "
-                   f"(lowest {low[0]} {'>' if low[2] else ''}{low[1]:,.0f}x)")
+            if base is None:  # rdflib hit the cap: the ratio is only a lower bound
+                bound = args.rdflib_limit * 1000 / r["embedded_ms"][name]
+                parts.append(f"{name} >{bound:,.0f}x")
+                if bound < 50:
+                    undetermined.append(name)
+            else:
+                ratio = base / r["embedded_ms"][name]
+                parts.append(f"{name} {ratio:,.0f}x")
+                if ratio < 50:
+                    missed.append(name)
+        verdict = "MISSED for " + ", ".join(missed) if missed else "met"
+        if undetermined:
+            verdict += f"; not determined for {', '.join(undetermined)} (rdflib hit the {args.rdflib_limit:g} s cap)"
+        out.append(f"- ratio to rdflib on subclass-aware queries at 100k >= 50x: {verdict} ({'; '.join(parts)})")
     if cold:
         q, h = cold["query run flagship"], cold["--help"]
         out.append(f"- cold `hcc-kg query run` flagship <= 0.15 s: {'met' if q <= 0.15 else 'MISSED'} ({q * 1000:.0f} ms)")
@@ -393,7 +403,14 @@ def main() -> int:
     parser.add_argument("--json", default=None, help="also write the raw figures as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny scale, one repeat: for CI correctness checks")
     parser.add_argument("--no-check-answers", dest="check_answers", action="store_false")
+    parser.add_argument("--report-from", default=None, help="rewrite the report from a --json file of a past run")
     args = parser.parse_args()
+    if args.report_from:
+        saved = json.loads(Path(args.report_from).read_text(encoding="utf-8"))
+        text = report(saved["rows"], saved["cold"], saved["machine"], args)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(text)
+        return 0
     scales = {"smoke": 10_000} if args.smoke else {k: SCALES[k] for k in args.scales.split(",")}
     if args.smoke:
         args.repeats, args.cold_repeats, args.rdflib_repeats, args.rdflib_limit = 1, 1, 1, 10.0
@@ -408,12 +425,14 @@ def main() -> int:
             seed_paths = Paths(build_dir=Path(tmp) / "build")
             build(seed_paths)
             cold = cold_times(seed_paths, args.cold_repeats)
-    text = report(rows, cold, machine(), args)
+    info = machine()
+    text = report(rows, cold, info, args)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(text, encoding="utf-8")
     if args.json:
-        Path(args.json).write_text(json.dumps({"rows": rows, "cold": cold}, indent=2, default=str), encoding="utf-8")
+        Path(args.json).write_text(json.dumps({"rows": rows, "cold": cold, "machine": info, "args": vars(args)},
+                                              indent=2, default=str), encoding="utf-8")
     print(text)
     ok = all(r.get("server_answers_agree", True) and r.get("rdflib_answers_agree", True)
              and r.get("flagship_matches_records", True) for r in rows)
