@@ -107,8 +107,8 @@ def build(paths: Paths, reason: bool = True) -> BuildResult:
     """Validate and build; on any error the previous build stays current and untouched."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    terms = TermIndex.from_ontology(paths.ontology)
     ontology = ontology_quads(paths.ontology)
+    terms = TermIndex.from_quads(ontology)
     timings["parse"] = time.perf_counter() - start
     start = time.perf_counter()
     dataset, issues = validate(paths.data_dir, paths.ontology, paths.seeds_dir, root=Path.cwd(), terms=terms)

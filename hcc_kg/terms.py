@@ -62,9 +62,15 @@ class TermIndex:
         """Parse the ontology Turtle file and index its classes."""
         import pyoxigraph
 
-        terms: dict[str, Term] = {}
         with path.open("rb") as handle:
-            quads = list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE))
+            return cls.from_quads(list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE)))
+
+    @classmethod
+    def from_quads(cls, quads: list) -> TermIndex:  # type: ignore[type-arg]
+        """Index the hcc: classes of already-parsed ontology quads (the build parses the file once)."""
+        import pyoxigraph
+
+        terms: dict[str, Term] = {}
 
         def local(node: object) -> str | None:
             if isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC):
