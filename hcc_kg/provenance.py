@@ -14,6 +14,11 @@ from pathlib import Path
 
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Counts the English sources write as words ("Six patients suffered ..."); whole words only.
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 
 
 def squeeze(text: str) -> str:
@@ -33,9 +38,11 @@ def quote_in_source(quote: str, source: str) -> bool:
 
 
 def numbers_in(text: str) -> set[Decimal]:
-    """Every number written in ``text`` (full-width digits folded), compared by value: 3.0 == 3."""
+    """Every number written in ``text`` (full-width digits folded, English number words up to twenty),
+    compared by value: 3.0 == 3."""
     folded = unicodedata.normalize("NFKC", text)
-    return {Decimal(m) for m in _NUMBER.findall(folded)}
+    found = {Decimal(m) for m in _NUMBER.findall(folded)}
+    return found | {Decimal(_WORDS[w.lower()]) for w in _WORD.findall(folded)}
 
 
 def missing_numbers(numbers: dict[str, Decimal | int], quotes: list[str]) -> list[str]:

@@ -155,3 +155,13 @@ def test_garbage_never_crashes_the_loader(tmp_path_factory, payload: bytes) -> N
     loaded, issues = load_file(path)
     assert (loaded is None) == bool(issues)
     assert all(isinstance(i, Issue) for i in issues)
+
+
+def test_numbers_in_quotes_include_english_number_words() -> None:
+    from decimal import Decimal
+
+    from hcc_kg.provenance import numbers_in
+
+    assert numbers_in("Six patients suffered; two died") == {Decimal(6), Decimal(2)}
+    assert Decimal(6) not in numbers_in("sixty patients") and Decimal(1) not in numbers_in("someone")
+    assert numbers_in("（13.37个月vs.7.13个月，P＜０.００１）") >= {Decimal("13.37"), Decimal("7.13"), Decimal("0.001")}
