@@ -233,7 +233,6 @@ def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "store"
         shutil.copytree(Path(built["release"]) / "store", copy)
-        del store
         proc, url = start_server(copy)
         try:
             remote, agree = {}, True
@@ -252,10 +251,8 @@ def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths)
         base = rdflib_baseline(ttl, texts, args.rdflib_limit, args.rdflib_repeats)
         row["rdflib_load_s"] = base.pop("_load_s")
         row["rdflib_ms"] = {k: v["ms"] for k, v in base.items()}
-        row["rdflib_answers_agree"] = all(
-            v["rows"] is None or v["rows"] == (answers[k] if isinstance(answers[k], int) else
-                                                [tuple(r) for r in answers[k]])
-            or _loosely_equal(v["rows"], answers[k]) for k, v in base.items())
+        row["rdflib_answers_agree"] = all(  # a query rdflib did not finish has nothing to compare
+            v["rows"] is None or _loosely_equal(v["rows"], answers[k]) for k, v in base.items())
         row["rdflib_errors"] = {k: v["error"] for k, v in base.items() if v.get("error")}
     return row
 

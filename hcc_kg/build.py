@@ -21,7 +21,8 @@ from hcc_kg import __version__
 from hcc_kg.config import GRAPH_FILE, MANIFEST, STORE_DIR, Paths
 from hcc_kg.errors import ValidationFailed
 from hcc_kg.rdf import PREFIXES, GraphWriter, dataset_quads
-from hcc_kg.terms import HCC, TermIndex
+from hcc_kg.namespaces import HCC
+from hcc_kg.terms import TermIndex
 from hcc_kg.validate import Dataset, validate
 
 GENID = HCC + ".well-known/genid/"

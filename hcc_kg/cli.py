@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from hcc_kg.config import Paths
-from hcc_kg.errors import HccKgError, ValidationFailed
+from hcc_kg.errors import HccKgError
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML files (default: data/).")

@@ -9,8 +9,7 @@ from typing import Any
 from pyoxigraph import Literal, RdfFormat, parse
 
 from hcc_kg.errors import HccKgError
-from hcc_kg.namespaces import ID, PREFIXES, RDF
-from hcc_kg.terms import HCC
+from hcc_kg.namespaces import HCC, ID, PREFIXES, RDF
 
 # Record kinds compared field by field, by their rdf:type.
 KINDS = {

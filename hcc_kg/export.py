@@ -16,8 +16,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from hcc_kg.build import sort_key
 from hcc_kg.errors import HccKgError
-from hcc_kg.namespaces import DCTERMS, ID, PREFIXES, RDF, RDFS
-from hcc_kg.terms import HCC
+from hcc_kg.namespaces import DCTERMS, HCC, ID, PREFIXES, RDF, RDFS
 
 FORMATS = {
     "turtle": RdfFormat.TURTLE,
@@ -93,7 +92,6 @@ def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
     follow = {HCC + p for p in ("study", "exposure", "referenceExposure", "population", "hasArm", "regimen",
                                 "hasComponent", "citedReference", "conflictsWith")}
     follow |= {DCTERMS + "source"}
-    finding_type = HCC + "Finding"
     chosen = set(todo)
     used_terms: set[str] = set()
     while todo:
@@ -112,10 +110,8 @@ def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
             if isinstance(obj, NamedNode):
                 if obj.value.startswith(HCC):
                     used_terms.add(obj.value)
-                elif pred in follow or pred == RDF + "type":
-                    if not any(q.predicate.value == RDF + "type" and q.object.value == finding_type
-                               for q in by_subject.get(obj.value, [])) or obj.value in chosen:
-                        todo.append(obj.value)
+                elif pred in follow:
+                    todo.append(obj.value)
     keep += _term_quads(by_subject, used_terms)
     keep += [q for q in by_subject.get(ID + "dataset", []) if q.predicate.value != DCTERMS + "source"]
     return sorted(set(keep), key=sort_key)
@@ -135,10 +131,9 @@ def _term_quads(by_subject: dict[str, list[Quad]], used: set[str]) -> list[Quad]
         for quad in by_subject.get(term, []):
             if quad.predicate.value not in wanted:
                 continue
-            if quad.predicate.value == RDFS + "subClassOf" and not quad.object.value.startswith(HCC):
-                continue
-            if quad.predicate.value == RDFS + "subClassOf" and "/.well-known/" in quad.object.value:
-                continue
+            if quad.predicate.value == RDFS + "subClassOf" and (
+                    not quad.object.value.startswith(HCC) or "/.well-known/" in quad.object.value):
+                continue  # named superclasses only, not anonymous class expressions
             out.append(quad)
             if quad.predicate.value == RDFS + "subClassOf":
                 todo.append(quad.object.value)

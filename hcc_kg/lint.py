@@ -50,7 +50,7 @@ def lint(paths: list[Path], fix: bool = False) -> list[Path]:
     """The files not in canonical form; rewritten in place when ``fix`` (only files that parse)."""
     wrong = []
     for path in paths:
-        loaded, issues = load_file(path)
+        loaded, _ = load_file(path)
         if loaded is None:
             continue
         text = canonical(loaded.data)

@@ -22,7 +22,7 @@ from hcc_kg.terms import HCC, BRANCHES, TermIndex
 
 PARAM_TYPES = ("term", "string", "integer", "decimal", "boolean", "iri", "record")
 RECORD_KINDS = ("finding", "study", "arm", "recommendation", "definition", "source", "conflict")
-HEADER_KEYS = {"summary", "description", "params", "tags", "endpoint_in_graph"}
+HEADER_KEYS = {"summary", "description", "params", "tags"}
 PARAM_KEYS = {"name", "type", "branch", "kind", "default", "description", "required"}
 MAX_VALUE_CHARS = 10_000
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
