@@ -24,5 +24,5 @@ def test_benchmark_smoke_answers_agree(tmp_path: Path) -> None:
     assert row["rdflib_errors"] == {}
     saved = {p.stem for p in (ROOT / "queries").glob("*.rq")}
     assert set(row["embedded_ms"]) == saved
-    assert set(row["timings"]) == {"parse", "validate", "rdf", "reason", "load", "write"}
+    assert set(row["timings"]) == {"parse", "validate", "rdf", "reason", "sort", "load", "write"}
     assert "| query |" in proc.stdout and "smoke embedded" in proc.stdout
