@@ -222,10 +222,15 @@ def bound_text(query: SavedQuery, values: dict[str, str], terms: TermIndex | Non
     if not names:
         return query.text
     block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}\n"
-    body = _body(query.text)
-    match = _WHERE.search(body)
-    assert match is not None
-    return query.text[: match.end()] + block + query.text[match.end():]
+    # Bound in every WHERE group, sub-selects included (a sub-select does not see the outer group's
+    # bindings): a parameter's variable means the parameter throughout the query, as in grlc.
+    ends = [m.end() for m in _WHERE.finditer(_body(query.text))]
+    assert ends
+    pieces, last = [], 0
+    for end in ends:
+        pieces += [query.text[last:end], block]
+        last = end
+    return "".join(pieces) + query.text[last:]
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -29,6 +30,7 @@ _COMPONENT_RANK = ("LocoregionalTherapy", "ChemotherapyAgent", "SystemicChemothe
                    "MolecularTargetedTherapy", "Immunotherapy", "SystemicTherapy", "Therapy")
 
 
+@lru_cache(maxsize=4096)
 def hcc(name: str) -> NamedNode:
     return NamedNode(HCC + name)
 
@@ -50,6 +52,8 @@ class GraphWriter:
         self.terms = terms
         self.quads: list[Quad] = []
         self._regimens: dict[str, list[str]] = {}
+        self._criteria: dict[str, list[str]] = {}  # population IRI -> included criterion ids
+        self._arm_regimen: dict[str, NamedNode] = {}  # arm id -> regimen IRI
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | None) -> None:
         if o is not None:
@@ -208,6 +212,7 @@ class GraphWriter:
             label += "; without " + ", ".join(self.terms.terms[i].label for i in exclude_ids)
         self.text(node, LABEL, label, "en")
         self.text(node, COMMENT, spec.description)
+        self._criteria[node.value] = include_ids
         for term_id in include_ids:
             self.add(node, hcc("includesCriterion"), hcc(term_id))
         for term_id in exclude_ids:
@@ -237,7 +242,8 @@ class GraphWriter:
             self.add(node, hcc("hasArm"), anode)
             self.add(anode, TYPE, hcc("Arm"))
             self.text(anode, LABEL, arm.label)
-            self.add(anode, hcc("regimen"), self.regimen(arm.regimen))
+            self._arm_regimen[arm.id] = self.regimen(arm.regimen)
+            self.add(anode, hcc("regimen"), self._arm_regimen[arm.id])
             for agent in arm.agents_used:
                 self.add(anode, hcc("agentUsed"), self.term(agent, "therapy"))
             self.add(anode, hcc("sampleSize"), decimal(arm.size) if arm.size is not None else None)
@@ -250,10 +256,20 @@ class GraphWriter:
         self.add(node, hcc("study"), snode)
         self.add(node, hcc("exposure"), iri("arm", f.arm) if f.arm else None)
         self.add(node, hcc("referenceExposure"), iri("arm", f.comparator_arm) if f.comparator_arm else None)
+        # the ontology's property chains, materialised (see hcc:interventionRegimen)
+        if f.arm:
+            self.add(node, hcc("interventionRegimen"), self._arm_regimen[f.arm])
+        if f.comparator_arm:
+            self.add(node, hcc("comparatorRegimen"), self._arm_regimen[f.comparator_arm])
+        population = None
         if f.population is not None:
-            self.add(node, hcc("population"), self.population(node, f.population))
+            population = self.population(node, f.population)
         elif study.population is not None:
-            self.add(node, hcc("population"), NamedNode(snode.value + "/population"))
+            population = NamedNode(snode.value + "/population")
+        if population is not None:
+            self.add(node, hcc("population"), population)
+            for term_id in self._criteria[population.value]:
+                self.add(node, hcc("populationCriterion"), hcc(term_id))
         endpoint = self.term(f.endpoint, "endpoint")
         self.add(node, hcc("measuredVariable"), endpoint)
         ep_label = self.terms.terms[endpoint.value[len(HCC):]].label
