@@ -223,6 +223,16 @@ def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths)
         embedded[name], answer = timed(lambda text=text: run_embedded(store, text), args.repeats)
         answers[name] = normalise(answer)
     row["embedded_ms"] = embedded
+    del store
+    start = time.perf_counter()
+    memory = open_store(out / "build", in_memory=True)
+    row["memory_load_s"] = time.perf_counter() - start
+    in_memory, agree_memory = {}, True
+    for name, text in texts.items():
+        in_memory[name], answer = timed(lambda text=text: run_embedded(memory, text), args.repeats)
+        agree_memory &= normalise(answer) == answers[name]
+    row["memory_ms"], row["memory_answers_agree"] = in_memory, agree_memory
+    del memory
     row["flagship_rows"] = len(answers[FLAGSHIP])
     if args.check_answers:
         expected = expected_flagship(corpus.data_dir, paths.ontology)
@@ -314,9 +324,12 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
         f"{r['scale']} {1000 * r['timings']['validate'] / r['findings']:.2f} s" for r in rows), ""]
     names = list(rows[0]["embedded_ms"]) if rows else []
     lines += ["## Query latency (ms, median of %d after a warm-up; default parameters)" % args.repeats, ""]
-    header = "| query | " + " | ".join(f"{r['scale']} embedded | {r['scale']} server | {r['scale']} rdflib | "
-                                       f"{r['scale']} rdflib/ours" for r in rows) + " |"
-    lines += [header, "|---|" + "---|" * (4 * len(rows))]
+    lines += ["Embedded: the on-disk store `hcc-kg query run` opens; in-memory: the release loaded into an",
+              "in-memory store (`open_store(..., in_memory=True)`, for long-lived processes); server: Oxigraph's",
+              "server on the on-disk store; rdflib/ours: rdflib over embedded (on-disk).", ""]
+    header = "| query | " + " | ".join(f"{r['scale']} embedded | {r['scale']} in-memory | {r['scale']} server | "
+                                       f"{r['scale']} rdflib | {r['scale']} rdflib/ours" for r in rows) + " |"
+    lines += [header, "|---|" + "---|" * (5 * len(rows))]
     for name in names:
         cells = []
         for r in rows:
@@ -329,10 +342,13 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
             else:
                 base_s = fmt_ms(base, args.rdflib_limit)
                 ratio = f"> {args.rdflib_limit * 1000 / ours:,.0f}x" if base is None else f"{base / ours:,.0f}x"
-            cells += [fmt_ms(ours, 0), fmt_ms(server, 0) if server is not None else "-", base_s, ratio]
+            memory = r.get("memory_ms", {}).get(name)
+            cells += [fmt_ms(ours, 0), fmt_ms(memory, 0) if memory is not None else "-",
+                      fmt_ms(server, 0) if server is not None else "-", base_s, ratio]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "Answers: " + "; ".join(
         f"{r['scale']}: server {'agrees' if r.get('server_answers_agree') else 'DISAGREES'}"
+        + (f", in-memory {'agrees' if r.get('memory_answers_agree') else 'DISAGREES'}" if "memory_ms" in r else "")
         + (f", rdflib {'agrees' if r.get('rdflib_answers_agree') else 'DISAGREES'}" if "rdflib_ms" in r else "")
         + (f", flagship {r['flagship_rows']} rows {'= records' if r.get('flagship_matches_records') else '!= records'}"
            if "flagship_matches_records" in r else "")
@@ -340,6 +356,9 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
     if any("rdflib_load_s" in r for r in rows):
         lines += ["rdflib load time: " + ", ".join(f"{r['scale']} {r['rdflib_load_s']:.1f} s" for r in rows
                                                    if r.get("rdflib_load_s") is not None), ""]
+    if any("memory_load_s" in r for r in rows):
+        lines += ["In-memory load time: " + ", ".join(f"{r['scale']} {r['memory_load_s']:.1f} s" for r in rows
+                                                      if "memory_load_s" in r), ""]
     lines += ["## Cold start (process start to last byte, seed scale, median of %d)" % args.cold_repeats, ""]
     lines += [f"- `{k}`: {v * 1000:.0f} ms" for k, v in cold.items()]
     lines += ["", "## Against the targets", ""] + targets(rows, cold, args)
@@ -354,8 +373,15 @@ def targets(rows: list[dict[str, Any]], cold: dict[str, float], args: argparse.N
         worst = max(r["embedded_ms"].items(), key=lambda kv: kv[1])
         out.append(f"- every saved query at 1M <= {TARGETS['query_ms_1M']} ms embedded: "
                    f"{'met' if worst[1] <= TARGETS['query_ms_1M'] else 'MISSED'} (slowest {worst[0]} {worst[1]:.0f} ms)")
+        slow = [f"{k} {v:.0f} ms" for k, v in r["embedded_ms"].items() if v > TARGETS["query_ms_1M"]]
+        if slow:
+            out.append(f"  - over {TARGETS['query_ms_1M']} ms: {', '.join(slow)}")
+        if "memory_ms" in r:
+            mem_slow = [f"{k} {v:.0f} ms" for k, v in r["memory_ms"].items() if v > TARGETS["query_ms_1M"]]
+            out.append(f"  - in-memory: {'all met' if not mem_slow else 'over ' + str(TARGETS['query_ms_1M']) + ' ms: ' + ', '.join(mem_slow)}")
         flag = r["embedded_ms"][FLAGSHIP]
-        out.append(f"- flagship at 1M <= {TARGETS['flagship_ms_1M']} ms: {'met' if flag <= TARGETS['flagship_ms_1M'] else 'MISSED'} ({flag:.1f} ms)")
+        out.append(f"- flagship at 1M <= {TARGETS['flagship_ms_1M']} ms: {'met' if flag <= TARGETS['flagship_ms_1M'] else 'MISSED'} ({flag:.1f} ms"
+                   + (f"; in-memory {r['memory_ms'][FLAGSHIP]:.1f} ms)" if "memory_ms" in r else ")"))
         out.append(f"- 1M build < {TARGETS['build_1M_s']} s: {'met' if r['total_s'] < TARGETS['build_1M_s'] else 'MISSED'} ({r['total_s']:.1f} s); "
                    f"peak <= 2 GB: {'met' if r['peak_mb'] <= TARGETS['peak_1M_mb'] else 'MISSED'} ({r['peak_mb']:.0f} MB)")
         rate = r["triples"] / (r["timings"]["rdf"] + r["timings"]["load"])

@@ -19,8 +19,9 @@ def test_benchmark_smoke_answers_agree(tmp_path: Path) -> None:
     assert row["triples"] >= 9_000 and row["findings"] > 200
     # the flagship on synthetic data returns exactly the findings computed from the YAML records
     assert row["flagship_matches_records"] is True and row["flagship_rows"] == row["flagship_expected_rows"] > 0
-    # the same answers on the embedded store, the local Oxigraph server and rdflib (where it finished)
+    # the same answers on the embedded store, in memory, the local Oxigraph server and rdflib (where it finished)
     assert row["server_answers_agree"] is True and row["rdflib_answers_agree"] is True
+    assert row["memory_answers_agree"] is True and set(row["memory_ms"]) == set(row["embedded_ms"])
     assert row["rdflib_errors"] == {}
     saved = {p.stem for p in (ROOT / "queries").glob("*.rq")}
     assert set(row["embedded_ms"]) == saved

@@ -100,12 +100,15 @@ def expect_03(paths: Paths) -> None:
 
 
 def conflict_pairs(rows: list[dict[str, str]]) -> set[tuple[str, str]]:
-    """(benefit finding, opposing finding) pairs, read from both sides' rows; each side must list the other."""
-    listed = {(r["finding"], other) for r in rows for other in r["opposedBy"].split(", ")}
-    assert all((b, a) in listed for a, b in listed), "a conflict is listed on one side only"
-    assert all(int(r["opposing"]) == len(r["opposedBy"].split(", ")) for r in rows)
-    direction = {r["finding"]: r["direction"] for r in rows}
-    return {(a, b) for a, b in listed if direction[a] == "benefit"}
+    """(benefit finding, opposing finding) pairs: rows on one endpoint with the other verdict and another
+    study; each row's count of opposing findings must agree with them."""
+    pairs = {(a["finding"], b["finding"]) for a in rows for b in rows
+             if a["endpoint"] == b["endpoint"] and a["verdict"] == "for" and b["verdict"] == "against"
+             and a["study"] != b["study"]}
+    for row in rows:
+        side = 0 if row["verdict"] == "for" else 1
+        assert int(row["opposing"]) == sum(1 for pair in pairs if pair[side] == row["finding"]), row["finding"]
+    return pairs
 
 
 def expect_04(paths: Paths) -> None:
@@ -120,6 +123,7 @@ def expect_04(paths: Paths) -> None:
     assert (by_id["f004-he2019-os"]["p"], by_id["f004-silius-os"]["p"], by_id["f004-silius-os"]["value"]) == (
         "P<0.001", "P=0.955", "11.8")
     assert (by_id["f004-silius-os"]["direction"], by_id["f004-silius-os"]["opposing"]) == ("no-difference", "5")
+    assert {r["verdict"] for r in rows if r["direction"] == "benefit"} == {"for"}
     assert {r["endpoint"] for r in rows} == {"overall survival"}
     # HAIC + PD-1: Mei 2021 [30] found no OS benefit in main PVTT or extrahepatic spread, while Xu 2021 [31]
     # (toripalimab, "却提出不同的见解") and Xu 2024 [48] (camrelizumab + lenvatinib) report benefit.
