@@ -372,3 +372,35 @@ def test_sparqlwrapper_reads_the_query_form(path: Path) -> None:
     client = SPARQLWrapper("http://127.0.0.1/query")
     client.setQuery(path.read_text(encoding="utf-8"))
     assert client.queryType == parse_query_file(path).form
+
+
+def test_parameters_are_bound_inside_sub_selects(built) -> None:  # type: ignore[no-untyped-def]
+    """A sub-select does not see the outer group's bindings, so each WHERE group gets the VALUES block:
+    04 with therapyB=PD1Inhibitor must not fall back to counting every regimen (as if unbound)."""
+    from hcc_kg.queries import bound_text
+
+    paths, _ = built
+    saved = find_query(paths.queries_dir, "04_conflicting_findings")
+    text = bound_text(saved, {"therapyB": "PD1Inhibitor"}, TermIndex.from_ontology(paths.ontology))
+    assert text.count("VALUES (?therapyA ?therapyB)") == text.count("WHERE {") == 4
+    rows = run(saved, {"therapyB": "PD1Inhibitor"}, build_dir=paths.build_dir, ontology=paths.ontology)
+    assert {r["finding"] for r in rows.values()} == {  # type: ignore[union-attr]
+        "f004-xu2021-os", "f004-xu2024-os", "f004-mei2021-os-ehs", "f004-mei2021-os-main-pvtt"}
+
+
+def test_in_memory_store_gives_the_same_answers(built) -> None:  # type: ignore[no-untyped-def]
+    from hcc_kg.queries import bound_text, run_embedded
+    from hcc_kg.store import open_store
+
+    paths, _ = built
+    terms = TermIndex.from_ontology(paths.ontology)
+    disk, memory = open_store(paths.build_dir), open_store(paths.build_dir, in_memory=True)
+    for saved in catalog(paths.queries_dir):
+        if saved.form != "SELECT":
+            continue
+        text = bound_text(saved, {}, terms)
+        answers = [run_embedded(store, text).values() for store in (disk, memory)]  # type: ignore[union-attr]
+        # GROUP_CONCAT lists carry no order, so compare them as sets
+        disk_rows, memory_rows = ([sorted((k, ", ".join(sorted(v.split(", ")))) for k, v in row.items())
+                                   for row in rows] for rows in answers)
+        assert disk_rows and sorted(memory_rows) == sorted(disk_rows), saved.name
