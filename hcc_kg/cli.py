@@ -1,32 +1,60 @@
-"""The hcc-kg command line: a thin click layer over the library API."""
+"""The hcc-kg command line: options -> KnowledgeGraph (or the build) -> renderer -> stdout or a file."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from hcc_kg.config import Paths
 from hcc_kg.errors import HccKgError
+from hcc_kg.export.formats import EXPORT_FORMATS
+from hcc_kg.render.formats import OUTPUT_FORMATS
+
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML files (default: data/).")
 SEEDS_OPTION = click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
-                            help="Folder of source documents (default: ../shared/seeds).")
+                            help="Folder of source documents (default: ../shared/seeds, or $HCC_KG_SEEDS).")
 BUILD_OPTION = click.option("--build-dir", type=click.Path(path_type=Path), default=None,
-                            help="Build folder (default: build/).")
+                            help="Build folder (default: build/, or $HCC_KG_BUILD).")
 
 
-def _paths(data_dir: Path | None = None, seeds_dir: Path | None = None,
-           build_dir: Path | None = None) -> Paths:
+def _paths(data_dir: Path | None = None, seeds_dir: Path | None = None, build_dir: Path | None = None) -> Any:
+    import dataclasses
+
+    from hcc_kg.config import Paths
+
     base = Paths()
-    return Paths(
-        ontology_dir=base.ontology_dir, queries_dir=base.queries_dir,
-        data_dir=data_dir or base.data_dir, seeds_dir=seeds_dir or base.seeds_dir,
-        build_dir=build_dir or base.build_dir,
-    )
+    given = {"data_dir": data_dir, "seeds_dir": seeds_dir, "build_dir": build_dir}
+    return dataclasses.replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+def _open(build_dir: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> Any:
+    from hcc_kg.api import KnowledgeGraph
+
+    paths = _paths(build_dir=build_dir)
+    if endpoint:
+        return KnowledgeGraph.connect(endpoint, timeout, paths=paths)
+    return KnowledgeGraph.open(paths.build_dir, paths=paths)
+
+
+def _emit(data: str | bytes, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if output is None:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_bytes(raw)
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise HccKgError(f"{output}: cannot write: {exc.strerror or exc}") from exc
 
 
 @click.group()
@@ -51,25 +79,18 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
     Example:
       hcc-kg validate --format json
     """
-    from hcc_kg.validate import validate as run
+    from hcc_kg.curation.validate import check_all
 
     paths = _paths(data_dir, seeds_dir)
-    dataset, issues = run(paths.data_dir, paths.ontology, paths.seeds_dir, root=Path.cwd())
-    from hcc_kg.queries import check_queries
-
-    issues += check_queries(paths.queries_dir, dataset.terms)
-    issues = sorted(set(issues), key=lambda i: (i.file, i.line or 0, str(i)))
+    report = check_all(paths.data_dir, paths.ontology, paths.seeds_dir, paths.queries_dir, root=Path.cwd())
     if fmt == "json":
-        click.echo(json.dumps({"valid": not issues, "errors": [i.as_dict() for i in issues]},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        for issue in issues:
+        for issue in report.issues:
             click.echo(str(issue), err=True)
-        records = sum(len(getattr(f.data, s)) for f in dataset.files
-                      for s in ("studies", "findings", "recommendations", "definitions", "conflicts"))
-        click.echo(f"{len(dataset.files)} file(s), {records} record(s), {len(issues)} error(s)",
-                   err=bool(issues))
-    if issues:
+        click.echo(f"{len(report.dataset.files)} file(s), {report.record_count} record(s), "
+                   f"{len(report.issues)} error(s)", err=bool(report.issues))
+    if report.issues:
         sys.exit(1)
 
 
@@ -79,22 +100,21 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
 @BUILD_OPTION
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (regimen classes will be missing).")
 def build(data_dir: Path | None, seeds_dir: Path | None, build_dir: Path | None, no_reason: bool) -> None:
-    """Validate the records and build the graph: embedded store + deterministic Turtle.
+    """Validate the records, build the graph (store + deterministic Turtle) and check its contract.
 
-    A failed build leaves the previous good build current and untouched.
+    SHACL shapes and the violation queries in queries/checks run as the last gate; a failed build
+    leaves the previous good build current and untouched. Builds into one folder wait for each other.
 
     \b
     Example:
       hcc-kg build
     """
-    from hcc_kg.build import build as run
+    from hcc_kg.build.pipeline import build as run
 
     result = run(_paths(data_dir, seeds_dir, build_dir), reason=not no_reason)
-    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-    stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     click.echo(f"built {result.triples} triples into {result.release}", err=True)
-    click.echo(f"  {counts}", err=True)
-    click.echo(f"  {stages}", err=True)
+    click.echo("  " + ", ".join(f"{v} {k}" for k, v in result.counts.items()), err=True)
+    click.echo("  " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()), err=True)
 
 
 @cli.group()
@@ -102,21 +122,24 @@ def query() -> None:
     """Saved queries: list, show, run."""
 
 
-QUERY_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "html"]),
-                            default="table", show_default=True, help="Output format.")
-
-
 @query.command("list")
-def query_list() -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def query_list(fmt: str) -> None:
     """List the saved queries with their summaries and parameters.
 
     \b
     Example:
       hcc-kg query list
     """
-    from hcc_kg.queries import catalog
+    from hcc_kg.query.saved import catalog
 
-    for q in catalog(Paths().queries_dir):
+    queries = catalog(_paths().queries_dir)
+    if not queries:
+        raise HccKgError(f"no saved queries found in {_paths().queries_dir}")
+    if fmt == "json":
+        click.echo(json.dumps([q.as_dict() for q in queries], ensure_ascii=False, indent=2))
+        return
+    for q in queries:
         params = " ".join(f"{p.name}={p.default or '?'}" for p in q.params)
         click.echo(f"{q.name}\n    {q.summary}" + (f"\n    params: {params}" if params else ""))
 
@@ -130,20 +153,31 @@ def query_show(name: str) -> None:
     Example:
       hcc-kg query show 01_haic_combinations_os_pvi
     """
-    from hcc_kg.queries import find_query
+    from hcc_kg.query.saved import find_query
 
-    click.echo(find_query(Paths().queries_dir, name).text, nl=False)
+    click.echo(find_query(_paths().queries_dir, name).text, nl=False)
+
+
+def _params(items: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-p")
+        values[key.strip()] = value
+    return values
 
 
 @query.command("run")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter.")
-@QUERY_FORMAT
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS.names()), default=None,
+              help="Output format (default: table for SELECT and ASK, turtle for CONSTRUCT).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
 @click.option("--endpoint", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Endpoint timeout in seconds.")
 @BUILD_OPTION
-def query_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None, endpoint: str | None,
+def query_run(name: str, params: tuple[str, ...], fmt: str | None, output: Path | None, endpoint: str | None,
               timeout: float, build_dir: Path | None) -> None:
     """Run a saved query by name, or an ad-hoc .rq file.
 
@@ -153,54 +187,27 @@ def query_run(name: str, params: tuple[str, ...], fmt: str, output: Path | None,
       hcc-kg query run my.rq --format csv -o out.csv
       hcc-kg query run 01_haic_combinations_os_pvi --endpoint http://127.0.0.1:7878/query
     """
-    from hcc_kg.queries import find_query, run
+    from hcc_kg.render.formats import render
 
-    values = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-p")
-        values[key.strip()] = value
-    paths = _paths(build_dir=build_dir)
-    saved = find_query(paths.queries_dir, name)
-    answer = run(saved, values, build_dir=paths.build_dir, ontology=paths.ontology, endpoint=endpoint,
-                 timeout=timeout)
-    text = _render_answer(answer, fmt, saved.summary)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-
-
-def _render_answer(answer: object, fmt: str, title: str) -> str:
-    from hcc_kg.queries import Results
-
-    if isinstance(answer, Results):
-        from hcc_kg.output import render
-
-        return render(answer, fmt, title)
-    if isinstance(answer, bool):
-        return ("true" if answer else "false") + "\n"
-    from pyoxigraph import RdfFormat, serialize
-
-    from hcc_kg.namespaces import PREFIXES
-
-    return (serialize(answer, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
+    values = _params(params)
+    kg = _open(build_dir, endpoint, timeout)
+    saved = kg.saved(name)
+    _emit(render(kg.query(saved, **values), fmt, saved.summary), output)
 
 
 @cli.command()
+@click.option("--endpoint", default=None, help="Count on this SPARQL 1.1 endpoint instead of the embedded store.")
 @BUILD_OPTION
-def stats(build_dir: Path | None) -> None:
+def stats(endpoint: str | None, build_dir: Path | None) -> None:
     """Per source document: studies, findings, share with a DOI, recommendations, definitions.
 
     \b
     Example:
       hcc-kg stats
     """
-    from hcc_kg.stats import render, source_stats
-    from hcc_kg.store import open_store
+    from hcc_kg.query.stats import render
 
-    click.echo(render(source_stats(open_store(_paths(build_dir=build_dir).build_dir))), nl=False)
+    click.echo(render(_open(build_dir, endpoint).stats()), nl=False)
 
 
 @cli.command()
@@ -213,8 +220,8 @@ def lint(data_dir: Path | None, fix: bool) -> None:
     Example:
       hcc-kg lint --fix
     """
-    from hcc_kg.lint import lint as run
-    from hcc_kg.validate import data_files
+    from hcc_kg.curation.lint import lint as run
+    from hcc_kg.curation.validate import data_files
 
     wrong = run(data_files(_paths(data_dir).data_dir), fix=fix)
     for path in wrong:
@@ -225,8 +232,7 @@ def lint(data_dir: Path | None, fix: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld", "rdfxml"]), default="turtle",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS.names()), default="turtle", show_default=True)
 @click.option("--part", type=click.Choice(["all", "ontology", "data"]), default="all", show_default=True)
 @click.option("--therapy", default=None, help="Subset: findings whose regimen has this therapy class (with subclasses).")
 @click.option("--population", default=None, help="Subset: findings in this population criterion (with subclasses).")
@@ -247,32 +253,13 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
       hcc-kg export --therapy HAIC --format jsonld -o haic.jsonld
       hcc-kg export --population 门静脉癌栓 --endpoint OS -o pvi-os.ttl
     """
-    from hcc_kg import export as ex
-    from hcc_kg.store import graph_file, open_store
-    from hcc_kg.terms import TermIndex
+    from hcc_kg.export.selection import Selection
 
-    paths = _paths(build_dir=build_dir)
-    store = open_store(paths.build_dir)
-    subset = ex.Subset(therapy, population, endpoint, source)
-    triples = None
-    if construct:
-        from hcc_kg.queries import find_query, run
-
-        saved = find_query(paths.queries_dir, construct)
-        if saved.form != "CONSTRUCT":
-            raise click.BadParameter(f"{saved.name} is a {saved.form} query", param_hint="--construct")
-        triples = run(saved, {}, build_dir=paths.build_dir, ontology=paths.ontology)
-    terms = None if subset.is_empty() else TermIndex.from_ontology(paths.ontology)
-    try:
-        quads = ex.select(store, ex.release_quads(graph_file(paths.build_dir)), part, subset, terms,
-                          construct=triples)
-    except LookupError as exc:
-        raise click.BadParameter(str(exc)) from exc
-    data = ex.write(ex.with_timestamp(quads, timestamp), fmt, output)
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        click.echo(f"wrote {len(quads)} triples to {output}", err=True)
+    selection = Selection(part, therapy, population, endpoint, source, construct, timestamp)
+    data = _open(build_dir).export(fmt, selection)
+    _emit(data, output)
+    if output is not None:
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 
 @cli.command()
@@ -286,7 +273,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     Example:
       hcc-kg diff release-0.1.ttl build/current/hcc-kg.ttl --format json
     """
-    from hcc_kg.diff import diff as run, render_text
+    from hcc_kg.release.diff import diff as run, render_text
 
     changes = run(old, new)
     if fmt == "json":
@@ -310,16 +297,7 @@ def publish(endpoint: str, update_url: str | None, store_url: str | None, graph:
     Example:
       hcc-kg publish --endpoint http://127.0.0.1:7878
     """
-    from hcc_kg.remote import Endpoints, publish as run
-    from hcc_kg.store import graph_file
-
-    from pyoxigraph import RdfFormat, parse, serialize
-
-    path = graph_file(_paths(build_dir=build_dir).build_dir)
-    with path.open("rb") as handle:
-        data = serialize(parse(handle, format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES) or b""
-    run(data, Endpoints.from_base(endpoint, update_url, store_url), graph, timeout)
-    triples = data.count(b"\n")
+    triples = _open(build_dir).publish(endpoint, update_url, store_url, graph, timeout)
     click.echo(f"published {triples} triples to {endpoint}", err=True)
 
 
@@ -335,19 +313,13 @@ def serve(host: str, port: int, allow_update: bool, build_dir: Path | None) -> N
     Example:
       hcc-kg serve --port 7878   # then: hcc-kg query run 01 --endpoint http://127.0.0.1:7878/query
     """
-    import shutil
-    import tempfile
+    from hcc_kg.endpoint.serve import serve_release
+    from hcc_kg.release.layout import Release
 
-    from hcc_kg.remote import serve as run
-    from hcc_kg.store import current_release
-
-    release = current_release(_paths(build_dir=build_dir).build_dir)
-    with tempfile.TemporaryDirectory(prefix="hcc-kg-serve-") as tmp:
-        location = Path(tmp) / "store"
-        shutil.copytree(release / "store", location)
-        click.echo(f"serving {release.name} on http://{host}:{port}/query "
-                   f"({'read-write' if allow_update else 'read-only'})", err=True)
-        sys.exit(run(location, host, port, allow_update))
+    release = Release.current(_paths(build_dir=build_dir).build_dir)
+    click.echo(f"serving {release.name} on http://{host}:{port}/query "
+               f"({'read-write' if allow_update else 'read-only'})", err=True)
+    sys.exit(serve_release(release, host, port, allow_update))
 
 
 def main() -> None:

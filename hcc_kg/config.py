@@ -1,28 +1,51 @@
-"""Where things live: the repository's ontology, data and queries, the shared seeds, the build."""
+"""Where things live: the shipped ontology and saved queries, the curator's data, the seeds, the build.
+
+The ontology, shapes and saved queries are package data (``hcc_kg/_ontology``, ``hcc_kg/_queries``,
+mapped from the repository's ``ontology/`` and ``queries/`` by ``pyproject.toml``), so an installed
+package finds them; in a source checkout they are read from the repository itself. Environment
+variables are read when a ``Paths`` is made (each command run), never at import.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
 
-# Layout of one release folder under build/releases/ (build/current links to the newest good one).
-GRAPH_FILE = "hcc-kg.ttl"
-STORE_DIR = "store"
-MANIFEST = "manifest.json"
+
+def _resource(name: str, repo_folder: str) -> Path:
+    """A shipped folder: the installed package's copy, else the source checkout's own folder."""
+    shipped = PACKAGE / name
+    return shipped if shipped.is_dir() else REPO / repo_folder
+
+
+def _in_checkout(folder: str) -> Path:
+    """Default for the curator's folders: the checkout's own when run from one, else the working folder."""
+    return REPO / folder if (REPO / "pyproject.toml").is_file() else Path.cwd() / folder
+
+
+def _seeds() -> Path:
+    if "HCC_KG_SEEDS" in os.environ:
+        return Path(os.environ["HCC_KG_SEEDS"])
+    return REPO.parent / "shared" / "seeds" if (REPO / "pyproject.toml").is_file() else Path.cwd() / "seeds"
+
+
+def _build() -> Path:
+    return Path(os.environ["HCC_KG_BUILD"]) if "HCC_KG_BUILD" in os.environ else _in_checkout("build")
 
 
 @dataclass(frozen=True)
 class Paths:
-    """The locations one run works with; tests make their own."""
+    """The locations one run works with; the CLI fills them from options, tests make their own."""
 
-    ontology_dir: Path = REPO / "ontology"
-    data_dir: Path = REPO / "data"
-    queries_dir: Path = REPO / "queries"
-    seeds_dir: Path = Path(os.environ.get("HCC_KG_SEEDS", REPO.parent / "shared" / "seeds"))
-    build_dir: Path = Path(os.environ.get("HCC_KG_BUILD", REPO / "build"))
+    ontology_dir: Path = field(default_factory=lambda: _resource("_ontology", "ontology"))
+    queries_dir: Path = field(default_factory=lambda: _resource("_queries", "queries"))
+    data_dir: Path = field(default_factory=lambda: _in_checkout("data"))
+    seeds_dir: Path = field(default_factory=_seeds)
+    build_dir: Path = field(default_factory=_build)
 
     @property
     def ontology(self) -> Path:
@@ -31,3 +54,13 @@ class Paths:
     @property
     def shapes(self) -> Path:
         return self.ontology_dir / "shapes.ttl"
+
+    @property
+    def checks_dir(self) -> Path:
+        """Violation queries: any row one returns fails the build (ODK style)."""
+        return self.queries_dir / "checks"
+
+    @property
+    def api_dir(self) -> Path:
+        """Queries the library itself runs (statistics, export subsets, the term index)."""
+        return self.queries_dir / "api"

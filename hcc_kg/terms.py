@@ -5,13 +5,17 @@ Read with pyoxigraph (not rdflib) so that validation and the query path start fa
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from hcc_kg.namespaces import HCC, OWL, RDF, RDFS, SKOS
+
+GENID = "/.well-known/genid/"
+"""Skolemised anonymous class expressions: hcc: IRIs that are not terms."""
 
 # The root classes a record field may name, with the branch each field must come from.
 BRANCHES = {
@@ -65,15 +69,50 @@ class TermIndex:
         with path.open("rb") as handle:
             return cls.from_quads(list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE)))
 
+    def to_json(self) -> str:
+        """The index as JSON (sorted, stable bytes): the build writes it into each release."""
+        import json
+
+        return json.dumps({t.id: {"labels": dict(sorted(t.labels.items())), "synonyms": sorted(t.synonyms),
+                                  "parents": sorted(t.parents)} for t in sorted(self.terms.values(), key=lambda t: t.id)},
+                          ensure_ascii=False, indent=1) + "\n"
+
     @classmethod
-    def from_quads(cls, quads: list) -> TermIndex:  # type: ignore[type-arg]
+    def from_json(cls, text: str) -> TermIndex:
+        """Read what :meth:`to_json` wrote."""
+        import json
+
+        return cls({name: Term(name, dict(v["labels"]), list(v["synonyms"]), set(v["parents"]))
+                    for name, v in json.loads(text).items()})
+
+    @classmethod
+    def from_bindings(cls, rows: Iterable[dict[str, dict[str, str]]]) -> TermIndex:
+        """Index the rows of ``queries/api/ontology_terms.rq`` (class, property, value) from any backend."""
+        terms: dict[str, Term] = {}
+        for row in rows:
+            name = row["class"]["value"][len(HCC):]
+            term = terms.setdefault(name, Term(name))
+            prop, value = row["property"]["value"], row["value"]
+            if prop == RDFS + "label" and value["type"] == "literal":
+                term.labels[value.get("xml:lang") or "en"] = value["value"]
+            elif prop == SKOS + "altLabel" and value["type"] == "literal":
+                term.synonyms.append(value["value"])
+            elif (prop == RDFS + "subClassOf" and value["type"] == "uri" and value["value"].startswith(HCC)
+                  and GENID not in value["value"]):
+                term.parents.add(value["value"][len(HCC):])
+        for term in terms.values():
+            term.synonyms.sort()
+        return cls(terms)
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[Any]) -> TermIndex:
         """Index the hcc: classes of already-parsed ontology quads (the build parses the file once)."""
         import pyoxigraph
 
         terms: dict[str, Term] = {}
 
         def local(node: object) -> str | None:
-            if isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC):
+            if isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC) and GENID not in node.value:
                 return node.value[len(HCC):]
             return None
 
@@ -96,6 +135,8 @@ class TermIndex:
                 parent = local(quad.object)
                 if parent:
                     term.parents.add(parent)
+        for term in terms.values():
+            term.synonyms.sort()
         return cls(terms)
 
     def ancestors(self, term_id: str) -> set[str]:
@@ -134,6 +175,8 @@ class TermIndex:
             for term_id in ids:
                 if branch is None or self.in_branch(term_id, branch):
                     pool.setdefault(key, term_id)
+        import difflib
+
         close = difflib.get_close_matches(normalise(name), list(pool), n=n * 3, cutoff=0.5)
         ids = list(dict.fromkeys(pool[c] for c in close))[:n]
         if not ids:

@@ -1,15 +1,26 @@
-"""Shared fixtures: the curated dataset, checked once per session, and one real build of it."""
+"""Shared fixtures: the curated dataset, checked once per session; one real build of it; the library
+object over it; and the three backends of the shared backend suite."""
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from hcc_kg.build import BuildResult, build
-from hcc_kg.config import Paths
-from hcc_kg.validate import Dataset, validate
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hcc_kg import KnowledgeGraph  # noqa: E402
+from hcc_kg.build.pipeline import BuildResult, build  # noqa: E402
+from hcc_kg.config import Paths  # noqa: E402
+from hcc_kg.curation.validate import Dataset, validate  # noqa: E402
+from hcc_kg.release.layout import Release  # noqa: E402
+from servers import start_server  # noqa: E402
+
+BACKENDS = ("disk", "memory", "endpoint")
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +51,44 @@ def built(repo_paths: Paths, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 @pytest.fixture(scope="session")
-def store(built: tuple[Paths, BuildResult]):  # type: ignore[no-untyped-def]
-    from hcc_kg.store import open_store
-
-    return open_store(built[0].build_dir)
+def release(built: tuple[Paths, BuildResult]) -> Release:
+    return Release.current(built[0].build_dir)
 
 
 @pytest.fixture(scope="session")
-def graph_ttl(built: tuple[Paths, BuildResult]) -> Path:
-    from hcc_kg.store import graph_file
+def kg(built: tuple[Paths, BuildResult]) -> KnowledgeGraph:
+    """The library object on the built release's on-disk store."""
+    return KnowledgeGraph.open(built[0].build_dir, paths=built[0])
 
-    return graph_file(built[0].build_dir)
+
+@pytest.fixture(scope="session")
+def store(kg: KnowledgeGraph):  # type: ignore[no-untyped-def]
+    """The release's pyoxigraph store (for tests of SPARQL the library itself does not hold)."""
+    return kg.backend.store  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def graph_ttl(release: Release) -> Path:
+    return release.graph_file
+
+
+@pytest.fixture(scope="session")
+def served(release: Release, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A read-only Oxigraph server on a copy of the release's store; yields its base URL."""
+    location = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(release.store_dir, location)
+    proc, base = start_server(location, allow_update=False)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def any_kg(request: pytest.FixtureRequest, built: tuple[Paths, BuildResult]) -> KnowledgeGraph:
+    """The same release behind each backend of the contract."""
+    paths = built[0]
+    if request.param == "disk":
+        return request.getfixturevalue("kg")  # type: ignore[no-any-return]
+    if request.param == "memory":
+        return KnowledgeGraph.open(paths.build_dir, in_memory=True, paths=paths)
+    return KnowledgeGraph.connect(request.getfixturevalue("served") + "/query", paths=paths)

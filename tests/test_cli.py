@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from hcc_kg.cli import cli
 from hcc_kg.config import Paths
-from hcc_kg.lint import lint
-from hcc_kg.validate import data_files
+from hcc_kg.curation.lint import lint
+from hcc_kg.curation.validate import data_files
 
 HCC_KG = str(Path(sys.executable).with_name("hcc-kg"))
 
@@ -30,7 +30,7 @@ def test_data_files_are_in_canonical_form(repo_paths: Paths) -> None:
 
 
 def test_lint_fix_rewrites_and_keeps_the_records(tmp_path: Path, repo_paths: Paths) -> None:
-    from hcc_kg.records import load_file
+    from hcc_kg.curation.records import load_file
 
     source = repo_paths.data_dir / "004_haic_systemic_review.yaml"
     messy = tmp_path / "004.yaml"
@@ -87,10 +87,70 @@ def test_no_build_gives_an_error_saying_what_to_run(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "run `hcc-kg build`" in proc.stderr and proc.stdout == ""
 
 
-def test_unknown_parameter_value_is_a_clear_error() -> None:
-    proc = subprocess.run([HCC_KG, "query", "run", "01", "-p", "population=portal vein invasoin"],
-                          capture_output=True, text=True, timeout=60)
+def test_unknown_parameter_value_is_a_clear_error(built) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run([HCC_KG, "query", "run", "01", "-p", "population=portal vein invasoin",
+                           "--build-dir", str(built[0].build_dir)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "did you mean PortalVeinInvasion" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_format_choices_come_from_the_registries() -> None:
+    from hcc_kg.export.formats import EXPORT_FORMATS
+    from hcc_kg.render.formats import OUTPUT_FORMATS
+
+    run_format = next(p for p in cli.commands["query"].commands["run"].params if p.name == "fmt")  # type: ignore[attr-defined]
+    export_format = next(p for p in cli.commands["export"].params if p.name == "fmt")
+    assert list(run_format.type.choices) == OUTPUT_FORMATS.names()  # type: ignore[attr-defined]
+    assert list(export_format.type.choices) == EXPORT_FORMATS.names()  # type: ignore[attr-defined]
+
+
+def test_csv_keeps_full_iris_and_the_table_shortens_them(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """SPARQL 1.1 CSV/TSV results carry full IRIs; only the human views write CURIEs."""
+    query = tmp_path / "iris.rq"
+    query.write_text("PREFIX hcc: <https://w3id.org/hcc-kg/ontology/>\n"
+                     "SELECT ?finding ?endpoint WHERE { ?finding hcc:measuredVariable ?endpoint "
+                     "FILTER(?finding = <https://w3id.org/hcc-kg/id/finding/f004-he2019-os>) }\n")
+    build_dir = str(built[0].build_dir)
+    code, out = invoke("query", "run", str(query), "--build-dir", build_dir, "--format", "csv")
+    assert code == 0 and out.splitlines() == [
+        "finding,endpoint",
+        "https://w3id.org/hcc-kg/id/finding/f004-he2019-os,https://w3id.org/hcc-kg/ontology/OverallSurvival"]
+    code, out = invoke("query", "run", str(query), "--build-dir", build_dir, "--format", "tsv")
+    assert out.splitlines()[1] == ("https://w3id.org/hcc-kg/id/finding/f004-he2019-os\t"
+                                   "https://w3id.org/hcc-kg/ontology/OverallSurvival")
+    code, out = invoke("query", "run", str(query), "--build-dir", build_dir)
+    assert out.splitlines()[2].split() == ["finding:f004-he2019-os", "hcc:OverallSurvival"]
+    code, out = invoke("query", "run", str(query), "--build-dir", build_dir, "--format", "markdown")
+    assert out.splitlines()[2] == "| finding:f004-he2019-os | hcc:OverallSurvival |"
+
+
+def test_construct_and_ask_answers_render(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    build_dir = str(built[0].build_dir)
+    code, out = invoke("query", "run", "11", "-p", "population=MainPVTT", "--build-dir", build_dir,
+                       "--format", "ntriples")
+    assert code == 0
+    assert ("<https://w3id.org/hcc-kg/id/finding/f004-mei2021-os-main-pvtt> "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/hcc-kg/ontology/Finding> .") \
+        in out.splitlines()
+    ask = tmp_path / "ask.rq"
+    ask.write_text("ASK { <https://w3id.org/hcc-kg/id/finding/f004-he2019-os> ?p ?o }\n")
+    assert invoke("query", "run", str(ask), "--build-dir", build_dir) == (0, "true\n")
+    assert json.loads(invoke("query", "run", str(ask), "--build-dir", build_dir, "--format", "json")[1]) == {
+        "head": {}, "boolean": True}
+    proc = subprocess.run([HCC_KG, "query", "run", "01", "--build-dir", build_dir, "--format", "turtle"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and proc.stderr == (
+        "error: format 'turtle' cannot write a SELECT answer; use one of table, csv, tsv, json, markdown, html\n")
+
+
+def test_query_list_as_json() -> None:
+    code, out = invoke("query", "list", "--format", "json")
+    listed = {q["name"]: q for q in json.loads(out)}
+    assert code == 0 and listed["11_construct_findings_for_population"]["form"] == "CONSTRUCT"
+    assert listed["01_haic_combinations_os_pvi"]["params"][0] == {
+        "name": "population", "type": "term", "branch": "population", "kind": None, "default": "PortalVeinInvasion",
+        "required": False,
+        "description": "Population criterion (subclasses included), as an id or an English/Chinese label."}
 
 
 def test_build_failure_exits_non_zero_naming_file_and_field(tmp_path: Path, repo_paths: Paths) -> None:

@@ -1,10 +1,10 @@
-"""The same saved queries on a real SPARQL server (Oxigraph's, from PyPI) on 127.0.0.1, and the errors a
-user sees when an endpoint is down, slow, failing or answering garbage."""
+"""Publishing to a real SPARQL server (Oxigraph's, from PyPI) on 127.0.0.1, the CLI against it, and the
+errors a user sees when an endpoint is down, slow, failing or answering garbage. (The saved queries'
+answers on a server are checked by the shared backend suite, test_backends.py.)"""
 
 from __future__ import annotations
 
 import http.server
-import socket
 import subprocess
 import sys
 import threading
@@ -16,39 +16,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import RdfFormat, parse, serialize
 
+from hcc_kg import KnowledgeGraph
 from hcc_kg.cli import cli
+from hcc_kg.endpoint.publish import Endpoints, publish
 from hcc_kg.errors import EndpointError
-from hcc_kg.queries import Results, parse_query_file, run, run_remote
-from hcc_kg.remote import Endpoints, publish, serve_command
-
-QUERIES = sorted(p for p in (Path(__file__).resolve().parent.parent / "queries").glob("*.rq")
-                 if parse_query_file(p).form == "SELECT")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(location: Path, allow_update: bool) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
-    port = free_port()
-    proc = subprocess.Popen(serve_command(location, "127.0.0.1", port, allow_update),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-            return proc, base
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if proc.poll() is not None:
-                raise RuntimeError("oxigraph server exited")
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("oxigraph server did not start")
+from hcc_kg.query.backends import EndpointBackend
+from hcc_kg.release.layout import Release
+from servers import free_port, start_server
 
 
 @pytest.fixture(scope="module")
@@ -60,36 +35,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def published(server: str, graph_ttl: Path) -> str:
-    with graph_ttl.open("rb") as handle:
-        data = serialize(parse(handle, format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
-    publish(data, Endpoints.from_base(server))
+def published(server: str, kg: KnowledgeGraph) -> str:
+    kg.publish(server)
     return server
 
 
 def count(endpoint: str) -> int:
-    result = run_remote(endpoint + "/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert isinstance(result, Results)
+    result = EndpointBackend(endpoint + "/query").select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     return int(result.values()[0]["n"])
 
 
-def normalise(result: Results) -> list[tuple[str, ...]]:
-    """Rows as sorted tuples; GROUP_CONCAT lists compared as sets (their order is not specified)."""
-    def cell(text: str) -> str:
-        return ", ".join(sorted(text.split(", "))) if ", " in text else text
-    return sorted(tuple(cell(row[v]) for v in result.variables) for row in result.values())
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in QUERIES])
-def test_remote_answers_equal_embedded(path: Path, built, published: str) -> None:  # type: ignore[no-untyped-def]
-    paths, _ = built
-    saved = parse_query_file(path)
-    local = run(saved, {}, build_dir=paths.build_dir, ontology=paths.ontology)
-    remote = run(saved, {}, build_dir=paths.build_dir, ontology=paths.ontology, endpoint=published + "/query")
-    assert isinstance(local, Results) and isinstance(remote, Results)
-    assert local.rows, "every saved query answers something on the real data"
-    assert remote.variables == local.variables
-    assert normalise(remote) == normalise(local)
+def test_published_graph_is_the_release(published: str, kg: KnowledgeGraph) -> None:
+    """Every triple of the release, no more: the server's answers are the release's answers."""
+    assert count(published) == len(kg.quads())
+    remote = KnowledgeGraph.connect(published + "/query", paths=kg.paths)
+    assert remote.select("01_haic_combinations_os_pvi").values() == kg.select("01_haic_combinations_os_pvi").values()
 
 
 def test_cli_remote_query_with_chinese_parameter(built, published: str) -> None:  # type: ignore[no-untyped-def]
@@ -100,25 +60,24 @@ def test_cli_remote_query_with_chinese_parameter(built, published: str) -> None:
     assert "f004-he2019-os,FOLFOX-HAIC + sorafenib,sorafenib" in result.output
 
 
-def test_publish_replaces_the_graph_and_a_failed_upload_leaves_it_whole(published: str, graph_ttl: Path) -> None:
+def test_publish_replaces_the_graph_and_a_failed_upload_leaves_it_whole(published: str, kg: KnowledgeGraph) -> None:
     full = count(published)
-    with graph_ttl.open("rb") as handle:
-        data = serialize(parse(handle, format=RdfFormat.TURTLE), format=RdfFormat.N_TRIPLES)
+    data = kg.export("ntriples")
     publish(data, Endpoints.from_base(published))  # publishing again replaces, never duplicates
     assert count(published) == full
     broken = data[: len(data) // 2] + b"<http://broken"  # the upload fails half-way through the body
     with pytest.raises(EndpointError, match="HTTP 400"):
         publish(broken, Endpoints.from_base(published))
     assert count(published) == full
-    graphs = run_remote(published + "/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(graphs, Results) and graphs.rows == [], "no staging graph left behind"
+    graphs = EndpointBackend(published + "/query").select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert graphs.rows == [], "no staging graph left behind"
 
 
 def test_endpoint_down_is_one_clear_line(built) -> None:  # type: ignore[no-untyped-def]
     paths, _ = built
     url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(EndpointError, match="unreachable"):
-        run_remote(url, "ASK {}", timeout=2)
+        EndpointBackend(url, timeout=2).ask("ASK {}")
     hcc_kg = Path(sys.executable).with_name("hcc-kg")
     proc = subprocess.run([str(hcc_kg), "query", "run", "01", "--endpoint", url, "--timeout", "2"],
                           capture_output=True, text=True, timeout=60)
@@ -161,16 +120,14 @@ def misbehaving() -> Iterator[str]:
                                           ("/slow", "did not answer within 1 s")])
 def test_misbehaving_endpoint_errors(misbehaving: str, path: str, message: str) -> None:
     with pytest.raises(EndpointError, match=message):
-        run_remote(misbehaving + path, "SELECT ?x WHERE { ?x ?y ?z }", timeout=1)
+        EndpointBackend(misbehaving + path, timeout=1).select("SELECT ?x WHERE { ?x ?y ?z }")
 
 
-def test_read_only_server_refuses_updates(graph_ttl: Path, tmp_path: Path, built) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_server_refuses_updates(release: Release, tmp_path: Path) -> None:
     import shutil
 
-    from hcc_kg.store import current_release
-
     location = tmp_path / "store"
-    shutil.copytree(current_release(built[0].build_dir) / "store", location)
+    shutil.copytree(release.store_dir, location)
     proc, base = start_server(location, allow_update=False)
     try:
         assert base.startswith("http://127.0.0.1:")

@@ -12,19 +12,22 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from hcc_kg import export as ex
-from hcc_kg.build import build
+from hcc_kg import KnowledgeGraph
+from hcc_kg.build.pipeline import build
 from hcc_kg.cli import cli
 from hcc_kg.config import Paths
-from hcc_kg.diff import diff
+from hcc_kg.export.formats import EXPORT_FORMATS
+from hcc_kg.export.selection import Selection
+from hcc_kg.release.diff import diff
+from hcc_kg.release.layout import Release
 from hcc_kg.terms import TermIndex
 
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 SUBSETS = {
-    "all": ex.Subset(),
-    "haic": ex.Subset(therapy="HAIC"),
-    "pvi-os": ex.Subset(population="门静脉癌栓", endpoint="OS"),
-    "src000": ex.Subset(source="src000"),
+    "all": Selection(),
+    "haic": Selection(therapy="HAIC"),
+    "pvi-os": Selection(population="门静脉癌栓", endpoint="OS"),
+    "src000": Selection(source="src000"),
 }
 
 
@@ -41,27 +44,22 @@ def terms(repo_paths: Paths) -> TermIndex:
     return TermIndex.from_ontology(repo_paths.ontology)
 
 
-@pytest.fixture(scope="module")
-def release(graph_ttl: Path) -> list:  # type: ignore[type-arg]
-    return ex.release_quads(graph_ttl)
-
-
 @pytest.mark.parametrize("subset", SUBSETS, ids=list(SUBSETS))
-@pytest.mark.parametrize("fmt", ex.FORMATS)
-def test_round_trip_isomorphic_and_stable(store, release, terms, subset: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    quads = ex.select(store, release, "all", SUBSETS[subset], terms)
-    first = ex.write(quads, fmt, None)
-    assert first == ex.write(ex.select(store, release, "all", SUBSETS[subset], terms), fmt, None), "bytes differ"
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS.names())
+def test_round_trip_isomorphic_and_stable(kg: KnowledgeGraph, subset: str, fmt: str) -> None:
+    quads = kg.select_quads(SUBSETS[subset])
+    first = kg.export(fmt, SUBSETS[subset])
+    assert first == kg.export(fmt, SUBSETS[subset]), "bytes differ"
     parsed = rdflib.Graph().parse(data=first, format=RDFLIB_FORMATS[fmt])
     assert len(parsed) == len(quads)
     assert isomorphic(parsed, _graph_of(quads))
 
 
 @pytest.mark.parametrize("subset", ["all", "haic", "src000"])
-def test_exports_pass_shacl(store, release, terms, repo_paths: Paths, subset: str) -> None:  # type: ignore[no-untyped-def]
+def test_exports_pass_shacl(kg: KnowledgeGraph, repo_paths: Paths, subset: str) -> None:
     from pyshacl import validate
 
-    quads = ex.select(store, release, "all", SUBSETS[subset], terms)
+    quads = kg.select_quads(SUBSETS[subset])
     data = _graph_of(quads)
     if subset != "all":  # a subset carries the terms it uses; SHACL targets need the class hierarchy too
         data += rdflib.Graph().parse(repo_paths.ontology)
@@ -69,10 +67,10 @@ def test_exports_pass_shacl(store, release, terms, repo_paths: Paths, subset: st
     assert conforms, report
 
 
-def test_shacl_catches_a_finding_without_provenance(store, release, repo_paths: Paths) -> None:  # type: ignore[no-untyped-def]
+def test_shacl_catches_a_finding_without_provenance(kg: KnowledgeGraph, repo_paths: Paths) -> None:
     from pyshacl import validate
 
-    data = _graph_of(ex.select(store, release, "all"))
+    data = _graph_of(kg.select_quads(Selection()))
     finding = rdflib.URIRef("https://w3id.org/hcc-kg/id/finding/f004-he2019-os")
     data.remove((finding, rdflib.URIRef("http://purl.org/dc/terms/source"), None))
     data.remove((finding, rdflib.URIRef("https://w3id.org/hcc-kg/ontology/quote"), None))
@@ -92,8 +90,8 @@ def _haic_findings_from_records(dataset, terms: TermIndex) -> set[str]:  # type:
     return out
 
 
-def test_haic_subset_holds_every_haic_finding_and_nothing_else(store, release, terms, dataset) -> None:  # type: ignore[no-untyped-def]
-    graph = _graph_of(ex.select(store, release, "all", ex.Subset(therapy="HAIC"), terms))
+def test_haic_subset_holds_every_haic_finding_and_nothing_else(kg: KnowledgeGraph, terms, dataset) -> None:  # type: ignore[no-untyped-def]
+    graph = _graph_of(kg.select_quads(Selection(therapy="HAIC")))
     hcc = rdflib.Namespace("https://w3id.org/hcc-kg/ontology/")
     findings = {str(f).rsplit("/", 1)[-1] for f in graph.subjects(rdflib.RDF.type, hcc.Finding)}
     expected = _haic_findings_from_records(dataset, terms)
@@ -137,9 +135,9 @@ def test_cli_export_writes_atomically_and_stamps_only_on_request(built, tmp_path
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_export_keeps_numbers_as_curated(store, release) -> None:  # type: ignore[no-untyped-def]
+def test_export_keeps_numbers_as_curated(kg: KnowledgeGraph) -> None:
     """Table 3 of doc 002 prints the CI bound as 0.360; the export says 0.360, not 0.36."""
-    text = ex.write(ex.select(store, release, "data"), "turtle", None).decode()
+    text = kg.export("turtle", Selection(part="data")).decode()
     assert "hcc:ciLower 0.360 ;" in text
 
 
@@ -173,7 +171,8 @@ def test_diff_reports_changed_p_value_and_added_finding(repo_paths: Paths, tmp_p
     path.write_text(text, encoding="utf-8")
     new = dataclasses.replace(repo_paths, build_dir=tmp_path / "new", data_dir=data, seeds_dir=seeds)
     build(new)
-    from hcc_kg.store import graph_file
+    def graph_file(build_dir: Path) -> Path:
+        return Release.current(build_dir).graph_file
 
     changes = diff(graph_file(old.build_dir), graph_file(new.build_dir))
     summary = {(c.kind, c.id, c.status) for c in changes}
@@ -197,3 +196,18 @@ def test_release_carries_version_and_sources(graph_ttl: Path) -> None:
     files = {str(o) for o in graph.objects(dataset, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
     assert files == {"000_a7ac623c546b824a.txt", "001_e3fe8ab5a02a181e.txt", "002_dee160c2392e6517.txt",
                      "004_b13ee0292349ace4.txt"}
+
+
+def test_construct_export_and_bad_timestamp(kg: KnowledgeGraph) -> None:
+    """--construct exports a saved CONSTRUCT's answer; a timestamp that is not an xsd:dateTime is refused."""
+    from hcc_kg.errors import HccKgError, QueryError
+
+    text = kg.export("ntriples", Selection(construct="11_construct_findings_for_population")).decode()
+    assert "<https://w3id.org/hcc-kg/id/finding/f004-zheng2022-os> " in text
+    assert "/finding/f000-" not in text
+    with pytest.raises(QueryError, match="is a SELECT query"):
+        kg.export("turtle", Selection(construct="01_haic_combinations_os_pvi"))
+    with pytest.raises(HccKgError, match="not an xsd:dateTime"):
+        kg.export("turtle", Selection(timestamp="yesterday"))
+    with pytest.raises(HccKgError, match="unknown export format 'docx'; expected one of turtle"):
+        kg.export("docx")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from hcc_kg.build import ontology_quads
-from hcc_kg.reason import InconsistentOntology, check_consistency, classify_regimens
+from hcc_kg.build.pipeline import ontology_quads
+from hcc_kg.build.reason import InconsistentOntology, check_consistency, classify_regimens
 from hcc_kg.terms import HCC, TermIndex
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "hcc.ttl"

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from hcc_kg.cli import cli
 from hcc_kg.config import Paths
 from hcc_kg.errors import Issue
-from hcc_kg.records import MAX_FILE_BYTES, load_file
+from hcc_kg.curation.records import MAX_FILE_BYTES, load_file
 from hcc_kg.terms import TermIndex
-from hcc_kg.validate import validate
+from hcc_kg.curation.validate import validate
 
 HERE = Path(__file__).resolve().parent
 INVALID = HERE / "invalid"
@@ -141,7 +141,7 @@ def test_generated_records_build_or_fail_cleanly(tmp_path_factory, repo_paths: P
     dataset, issues = validate(data, repo_paths.ontology, repo_paths.seeds_dir, root=data, terms=terms)
     assert all(isinstance(i, Issue) and i.file for i in issues)
     if not issues:
-        from hcc_kg.build import assemble, ontology_quads
+        from hcc_kg.build.pipeline import assemble, ontology_quads
 
         assemble(dataset, ontology_quads(repo_paths.ontology), {}, reason=False)
 
@@ -160,7 +160,7 @@ def test_garbage_never_crashes_the_loader(tmp_path_factory, payload: bytes) -> N
 def test_numbers_in_quotes_include_english_number_words() -> None:
     from decimal import Decimal
 
-    from hcc_kg.provenance import numbers_in
+    from hcc_kg.curation.provenance import numbers_in
 
     assert numbers_in("Six patients suffered; two died") == {Decimal(6), Decimal(2)}
     assert Decimal(6) not in numbers_in("sixty patients") and Decimal(1) not in numbers_in("someone")

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from hcc_kg.curation.kinds import SECTIONS
 from hcc_kg.errors import Issue
-from hcc_kg.provenance import missing_numbers, numbers_in, quote_in_source, source_text
-from hcc_kg.records import (
+from hcc_kg.curation.provenance import missing_numbers, numbers_in, quote_in_source, source_text
+from hcc_kg.curation.records import (
     FindingRecord,
     LoadedFile,
     PopulationSpec,
@@ -35,7 +36,7 @@ class Dataset:
         for file in self.files:
             data = file.data
             index[data.source.id] = data.source
-            for section in ("studies", "findings", "recommendations", "definitions", "conflicts"):
+            for section in SECTIONS:
                 for record in getattr(data, section):
                     index[record.id] = record
             for study in data.studies:
@@ -88,7 +89,7 @@ def validate(
 def _record_ids(file: LoadedFile) -> Iterable[tuple[str, str, str]]:
     data = file.data
     yield "source", data.source.id, "source"
-    for section in ("studies", "findings", "recommendations", "definitions", "conflicts"):
+    for section in SECTIONS:
         for record in getattr(data, section):
             yield section, record.id, section
     for study in data.studies:
@@ -281,3 +282,28 @@ class _FileChecker:
         for name in missing_numbers(numbers, passages):
             self.issue(section, record, name.split(" ")[0],
                        f"number {numbers[name]} ({name}) does not occur in the record's quote")
+
+
+@dataclass
+class Report:
+    """Everything `hcc-kg validate` checks: the records and the saved queries, issues sorted once."""
+
+    dataset: Dataset
+    issues: list[Issue]
+
+    @property
+    def record_count(self) -> int:
+        return sum(len(getattr(f.data, s)) for f in self.dataset.files for s in SECTIONS)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"valid": not self.issues, "errors": [i.as_dict() for i in self.issues]}
+
+
+def check_all(data_dir: Path, ontology: Path, seeds_dir: Path, queries_dir: Path,
+              root: Path | None = None) -> Report:
+    """Validate the curated records and every saved query (headers, SPARQL with defaults bound)."""
+    from hcc_kg.query.saved import check_queries
+
+    dataset, issues = validate(data_dir, ontology, seeds_dir, root=root)
+    issues += check_queries(queries_dir, dataset.terms)
+    return Report(dataset, sorted(set(issues), key=lambda i: (i.file, i.line or 0, str(i))))

@@ -9,23 +9,11 @@ from typing import Any
 from pyoxigraph import Literal, RdfFormat, parse
 
 from hcc_kg.errors import HccKgError
-from hcc_kg.namespaces import HCC, ID, PREFIXES, RDF
+from hcc_kg.curation.kinds import RECORD_KINDS
+from hcc_kg.namespaces import ID, RDF, compress
 
-# Record kinds compared field by field, by their rdf:type.
-KINDS = {
-    HCC + "Finding": "finding",
-    HCC + "ConsensusStatement": "recommendation",
-    HCC + "TreatmentStrategy": "recommendation",
-    HCC + "RefractorinessDefinition": "definition",
-    HCC + "Study": "study",
-}
-
-
-def _short(value: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if value.startswith(namespace) and value != namespace:
-            return f"{prefix}:{value[len(namespace):]}"
-    return value
+# Record kinds compared field by field, by their rdf:type (the record-kind registry says which).
+KINDS = {iri: kind.name for _, kind in RECORD_KINDS.items() if kind.compared for iri in kind.class_iris}
 
 
 def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
@@ -46,10 +34,10 @@ def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
         if quad.predicate.value == RDF + "type" and quad.object.value in KINDS:
             kinds[subject] = KINDS[quad.object.value]
         obj = quad.object
-        text = obj.value if isinstance(obj, Literal) else _short(obj.value)
+        text = obj.value if isinstance(obj, Literal) else compress(obj.value)
         if isinstance(obj, Literal) and obj.language:
             text = f"{text}@{obj.language}"
-        fields.setdefault(subject, {}).setdefault(_short(quad.predicate.value), set()).add(text)
+        fields.setdefault(subject, {}).setdefault(compress(quad.predicate.value), set()).add(text)
     return {iri: (kind, fields.get(iri, {})) for iri, kind in kinds.items()}
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from hcc_kg.curation.kinds import SECTIONS
 from hcc_kg.errors import Issue
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -261,7 +262,6 @@ class SourceFile(Model):
     conflicts: list[ConflictRecord] = []
 
 
-SECTIONS = ("studies", "findings", "recommendations", "definitions", "conflicts")
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~20x faster, same marks

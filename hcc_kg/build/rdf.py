@@ -10,13 +10,14 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, iri
-from hcc_kg.records import (
+from hcc_kg.curation.records import (
     FindingRecord,
     LoadedFile,
     PopulationSpec,
     StudyRecord,
     quote_list,
 )
+from hcc_kg.curation.kinds import KIND_OF_SECTION
 from hcc_kg.terms import TermIndex
 
 __all__ = ["BIBO", "ID", "PREFIXES", "GraphWriter", "dataset_quads", "iri"]
@@ -190,8 +191,7 @@ class GraphWriter:
 
     def record_iri(self, file: LoadedFile, record_id: str) -> NamedNode:
         data = file.data
-        for kind, section in (("study", "studies"), ("finding", "findings"),
-                              ("recommendation", "recommendations"), ("definition", "definitions")):
+        for section, kind in KIND_OF_SECTION.items():
             if any(r.id == record_id for r in getattr(data, section)):
                 return iri(kind, record_id)
         return iri("arm", record_id)

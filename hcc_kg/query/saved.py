@@ -1,4 +1,4 @@
-"""Saved queries: header parsing, parameter binding, and running on the embedded store or an endpoint.
+"""Saved queries: header parsing and parameter binding (running them is the backends' job).
 
 A saved query is a plain ``.rq`` file whose leading ``#+`` comment lines are a YAML header (grlc
 style): summary, description, params, tags. Parameter values are resolved to RDF terms and bound
@@ -8,20 +8,20 @@ spliced into the query, only the N-Triples form of a validated term.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from hcc_kg.errors import EndpointError, Issue, QueryError
-from hcc_kg.terms import HCC, BRANCHES, TermIndex
+from hcc_kg.curation.kinds import RECORD_KINDS
+from hcc_kg.errors import Issue, QueryError
+from hcc_kg.namespaces import HCC
+from hcc_kg.terms import BRANCHES, TermIndex
 
 PARAM_TYPES = ("term", "string", "integer", "decimal", "boolean", "iri", "record")
-RECORD_KINDS = ("finding", "study", "arm", "recommendation", "definition", "source", "conflict")
 HEADER_KEYS = {"summary", "description", "params", "tags"}
 PARAM_KEYS = {"name", "type", "branch", "kind", "default", "description", "required"}
 MAX_VALUE_CHARS = 10_000
@@ -55,6 +55,11 @@ class SavedQuery:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    def as_dict(self) -> dict[str, Any]:
+        """The header as data (for `query list --format json` and the web catalog)."""
+        return {"name": self.name, "form": self.form, "summary": self.summary, "description": self.description,
+                "tags": list(self.tags), "params": [vars(p) for p in self.params]}
 
     @property
     def form(self) -> str:
@@ -103,7 +108,7 @@ def parse_query_file(path: Path) -> SavedQuery:
         if ptype == "term" and raw.get("branch") not in BRANCHES:
             raise QueryError(f"{path}: term param {name!r} needs a 'branch' in {', '.join(BRANCHES)}")
         if ptype == "record" and raw.get("kind") not in RECORD_KINDS:
-            raise QueryError(f"{path}: record param {name!r} needs a 'kind' in {', '.join(RECORD_KINDS)}")
+            raise QueryError(f"{path}: record param {name!r} needs a 'kind' in {', '.join(RECORD_KINDS.names())}")
         if not isinstance(raw.get("description"), str):
             raise QueryError(f"{path}: param {name!r} needs a 'description'")
         if not re.search(r"[?$]" + re.escape(name) + r"\b", _body(text)):
@@ -123,7 +128,7 @@ def _body(text: str) -> str:
 
 
 def catalog(queries_dir: Path) -> list[SavedQuery]:
-    """Every saved query in the folder (not the checks/ subfolder), sorted by name."""
+    """Every saved query in the folder (not the checks/ and api/ subfolders), sorted by name."""
     return [parse_query_file(p) for p in sorted(queries_dir.glob("*.rq"))]
 
 
@@ -133,7 +138,9 @@ def check_queries(queries_dir: Path, terms: TermIndex) -> list[Issue]:
 
     issues = []
     empty = Store()
-    for path in sorted(queries_dir.glob("*.rq")) + sorted((queries_dir / "checks").glob("*.rq")):
+    paths = [p for folder in (queries_dir, queries_dir / "checks", queries_dir / "api")
+             for p in sorted(folder.glob("*.rq"))]
+    for path in paths:
         try:
             saved = parse_query_file(path)
             empty.query(bound_text(saved, {}, terms))
@@ -167,7 +174,8 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
         raise QueryError(f"value of {param.name!r} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}")
     xsd = "http://www.w3.org/2001/XMLSchema#"
     if param.type == "term":
-        assert terms is not None and param.branch is not None
+        if terms is None or param.branch is None:
+            raise QueryError(f"parameter {param.name!r}: no term index to resolve {value!r} with")
         value = value.removeprefix("hcc:").removeprefix(HCC)
         try:
             return NamedNode(HCC + terms.resolve(value, param.branch))
@@ -225,99 +233,10 @@ def bound_text(query: SavedQuery, values: dict[str, str], terms: TermIndex | Non
     # Bound in every WHERE group, sub-selects included (a sub-select does not see the outer group's
     # bindings): a parameter's variable means the parameter throughout the query, as in grlc.
     ends = [m.end() for m in _WHERE.finditer(_body(query.text))]
-    assert ends
+    if not ends:
+        raise QueryError(f"{query.name}: a query with params needs a 'WHERE {{' group to bind them in")
     pieces, last = [], 0
     for end in ends:
         pieces += [query.text[last:end], block]
         last = end
     return "".join(pieces) + query.text[last:]
-
-
-@dataclass
-class Results:
-    """SELECT results in the SPARQL 1.1 JSON results shape, whichever engine answered."""
-
-    variables: list[str]
-    rows: list[dict[str, dict[str, str]]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
-
-    def values(self) -> list[dict[str, str]]:
-        """Rows as plain strings (IRIs and literal lexical forms; "" where unbound)."""
-        return [{v: row[v]["value"] if v in row else "" for v in self.variables} for row in self.rows]
-
-
-def run_embedded(store: Any, text: str) -> Results | list[Any] | bool:
-    """Run on a pyoxigraph store: Results for SELECT, a list of triples for CONSTRUCT, bool for ASK."""
-    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
-
-    try:
-        answer = store.query(text)
-    except SyntaxError as exc:
-        raise QueryError(f"query does not parse: {exc}") from exc
-    except OSError as exc:
-        raise QueryError(f"query failed: {exc}") from exc
-    if isinstance(answer, QueryBoolean):
-        return bool(answer)
-    if isinstance(answer, QuerySolutions):
-        data = json.loads(answer.serialize(format=QueryResultsFormat.JSON))
-        return Results(data["head"]["vars"], data["results"]["bindings"])
-    return list(answer)
-
-
-def run_remote(endpoint: str, text: str, timeout: float = 30.0) -> Results | bool:
-    """Run a SELECT or ASK query on any SPARQL 1.1 endpoint through SPARQLWrapper."""
-    import socket
-    import urllib.error
-
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    client = SPARQLWrapper(endpoint)
-    client.setQuery(text)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(max(1, timeout)))
-    try:
-        response = client.query()
-        data = response.convert()
-    except SPARQLWrapperException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EndpointError(f"endpoint {endpoint} answered with an error: {first}") from exc
-    except urllib.error.HTTPError as exc:
-        raise EndpointError(f"endpoint {endpoint} answered HTTP {exc.code} {exc.reason}") from exc
-    except (TimeoutError, socket.timeout) as exc:
-        raise EndpointError(f"endpoint {endpoint} did not answer within {timeout:g} s") from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise EndpointError(f"endpoint {endpoint} did not answer within {timeout:g} s") from exc
-        raise EndpointError(f"endpoint {endpoint} is unreachable: {reason}") from exc
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise EndpointError(f"endpoint {endpoint} answered with malformed JSON: {exc}") from exc
-    except (ConnectionError, OSError) as exc:
-        raise EndpointError(f"endpoint {endpoint} connection failed: {exc}") from exc
-    if not isinstance(data, dict):
-        raise EndpointError(f"endpoint {endpoint} did not answer with SPARQL JSON results")
-    if "boolean" in data:
-        return bool(data["boolean"])
-    try:
-        return Results(list(data["head"]["vars"]), list(data["results"]["bindings"]))
-    except (KeyError, TypeError) as exc:
-        raise EndpointError(f"endpoint {endpoint} answered JSON that is not SPARQL results ({exc})") from exc
-
-
-def run(query: SavedQuery, values: dict[str, str], *, build_dir: Path, ontology: Path,
-        endpoint: str | None = None, timeout: float = 30.0) -> Results | list[Any] | bool:
-    """Bind and run a saved query on the current build, or on ``endpoint`` when one is given."""
-    needs_terms = any(p.type == "term" for p in query.params)
-    terms = TermIndex.from_ontology(ontology) if needs_terms else None
-    text = bound_text(query, values, terms)
-    if endpoint:
-        if query.form in ("CONSTRUCT", "DESCRIBE"):
-            raise QueryError(f"{query.name}: {query.form} queries run on the embedded store only")
-        return run_remote(endpoint, text, timeout)
-    from hcc_kg.store import open_store
-
-    return run_embedded(open_store(build_dir), text)

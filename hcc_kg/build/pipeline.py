@@ -9,25 +9,30 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from hcc_kg import __version__
-from hcc_kg.config import GRAPH_FILE, MANIFEST, STORE_DIR, Paths
-from hcc_kg.errors import ValidationFailed
-from hcc_kg.rdf import PREFIXES, GraphWriter, dataset_quads
-from hcc_kg.namespaces import HCC
+from hcc_kg.build.gates import check_release
+from hcc_kg.build.rdf import PREFIXES, GraphWriter, dataset_quads
+from hcc_kg.config import Paths
+from hcc_kg.curation.kinds import COUNTED_CLASSES
+from hcc_kg.curation.validate import Dataset, validate
+from hcc_kg.errors import HccKgError, ValidationFailed
+from hcc_kg.namespaces import HCC, RDF, sort_key
+from hcc_kg.release.folder import BuildFolder
+from hcc_kg.release.layout import GRAPH_FILE, MANIFEST, STORE_DIR, TERMS
 from hcc_kg.terms import TermIndex
-from hcc_kg.validate import Dataset, validate
 
 GENID = HCC + ".well-known/genid/"
+RDF_TYPE = RDF + "type"
 
 
 @dataclass
@@ -64,18 +69,10 @@ def skolemize(quads: Iterable[Quad]) -> list[Quad]:
             names[node.value] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
         return names[node.value]
 
-    def fix(term):  # type: ignore[no-untyped-def]
+    def fix(term: Any) -> Any:
         return NamedNode(GENID + name(term)) if isinstance(term, BlankNode) else term
 
     return [Quad(fix(q.subject), q.predicate, fix(q.object)) for q in quads]
-
-
-def sort_key(quad: Quad) -> str:
-    """The quad's N-Triples line: one string per quad (a tuple of three took twice the time and memory).
-
-    A subject's triples stay together, since no IRI contains a space.
-    """
-    return str(quad)
 
 
 def ontology_quads(path: Path) -> list[Quad]:
@@ -87,7 +84,7 @@ def ontology_quads(path: Path) -> list[Quad]:
 def assemble(dataset: Dataset, ontology: list[Quad], timings: dict[str, float],
              reason: bool = True) -> list[Quad]:
     """Every quad of the graph: ontology, records, inferred regimen types, release metadata; sorted."""
-    from hcc_kg.reason import classify_regimens
+    from hcc_kg.build.reason import classify_regimens
 
     start = time.perf_counter()
     writer = GraphWriter(dataset.terms)
@@ -131,16 +128,23 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(paths: Paths, reason: bool = True) -> BuildResult:
-    """Validate and build; on any error the previous build stays current and untouched."""
-    with gc_paused():
-        return _build(paths, reason)
+def build(paths: Paths, reason: bool = True, gates: bool = True) -> BuildResult:
+    """Validate, build and check; on any error the previous build stays current and untouched.
+
+    Builds into one folder wait for each other (a lock), so two at once never delete each other's work.
+    """
+    folder = BuildFolder(paths.build_dir)
+    with folder.locked(), gc_paused():
+        return _build(paths, folder, reason, gates)
 
 
-def _build(paths: Paths, reason: bool) -> BuildResult:
+def _build(paths: Paths, folder: BuildFolder, reason: bool, gates: bool) -> BuildResult:
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    ontology = ontology_quads(paths.ontology)
+    try:
+        ontology = ontology_quads(paths.ontology)
+    except (OSError, SyntaxError) as exc:
+        raise HccKgError(f"{paths.ontology}: cannot read the ontology: {exc}") from exc
     terms = TermIndex.from_quads(ontology)
     timings["parse"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -149,20 +153,29 @@ def _build(paths: Paths, reason: bool) -> BuildResult:
     if issues:
         raise ValidationFailed(issues)
     quads = assemble(dataset, ontology, timings, reason=reason)
-    return publish_release(paths.build_dir, quads, dataset, timings)
+    staging = folder.stage()
+    try:
+        counts = write_release(staging, quads, dataset, timings, terms)
+        if gates:
+            start = time.perf_counter()
+            check_release(staging, quads, paths)
+            timings["gates"] = time.perf_counter() - start
+        write_manifest(staging, quads, dataset, timings, counts)
+        release = folder.publish(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(release.folder, len(quads), timings, counts)
 
 
-def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
-                    timings: dict[str, float]) -> BuildResult:
-    """Write a release folder (store, Turtle, manifest) and make it current atomically."""
+def write_release(staging: Path, quads: list[Quad], dataset: Dataset | None,
+                  timings: dict[str, float], terms: TermIndex | None = None) -> dict[str, int]:
+    """Write the store, the Turtle file and the term index of a release into its staging folder.
+
+    ``terms`` is the index of the ontology that went into ``quads`` (made from them when not given).
+    """
     from pyoxigraph import Store
 
-    releases = build_dir / "releases"
-    releases.mkdir(parents=True, exist_ok=True)
-    _remove_stale(build_dir)
-    release = releases / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    staging = release.with_name(release.name + ".partial")
-    staging.mkdir()
     start = time.perf_counter()
     store = Store(str(staging / STORE_DIR))
     store.bulk_extend(quads)
@@ -174,8 +187,13 @@ def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
     write_turtle(quads, staging / GRAPH_FILE)
+    (staging / TERMS).write_text((terms or TermIndex.from_quads(quads)).to_json(), encoding="utf-8")
     timings["write"] = time.perf_counter() - start
-    counts = _counts(quads)
+    return _counts(quads)
+
+
+def write_manifest(staging: Path, quads: list[Quad], dataset: Dataset | None, timings: dict[str, float],
+                   counts: dict[str, int]) -> None:
     manifest = {
         "version": __version__,
         "triples": len(quads),
@@ -184,38 +202,30 @@ def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    staging.rename(release)
-    link = build_dir / "current"
-    tmp_link = build_dir / f".current-{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(Path("releases") / release.name)
-    os.replace(tmp_link, link)
-    _prune(build_dir, keep=release)
-    return BuildResult(release, len(quads), timings, counts)
+
+
+def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
+                    timings: dict[str, float]) -> BuildResult:
+    """Write already-assembled quads as a release and make it current (the benchmark's synthetic
+    graphs, which have no curated files behind them, use this; no gates run)."""
+    folder = BuildFolder(build_dir)
+    with folder.locked():
+        staging = folder.stage()
+        try:
+            counts = write_release(staging, quads, dataset, timings)
+            write_manifest(staging, quads, dataset, timings, counts)
+            release = folder.publish(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return BuildResult(release.folder, len(quads), timings, counts)
 
 
 def _counts(quads: list[Quad]) -> dict[str, int]:
+    counted = {HCC + name: name for name in COUNTED_CLASSES}
     types: dict[str, int] = {}
     for quad in quads:
-        if quad.predicate.value.endswith("#type") and quad.object.value.startswith(HCC):
-            name = quad.object.value[len(HCC):]
-            if name in ("Finding", "Study", "Arm", "Regimen", "ConsensusStatement", "TreatmentStrategy",
-                        "RefractorinessDefinition", "SourceDocument", "CitedPublication", "Conflict"):
-                types[name] = types.get(name, 0) + 1
+        if quad.predicate.value == RDF_TYPE and quad.object.value in counted:
+            name = counted[quad.object.value]
+            types[name] = types.get(name, 0) + 1
     return dict(sorted(types.items()))
-
-
-def _remove_stale(build_dir: Path) -> None:
-    """Partial releases left by an interrupted build are never current: remove them."""
-    for partial in (build_dir / "releases").glob("*.partial"):
-        shutil.rmtree(partial, ignore_errors=True)
-
-
-def _prune(build_dir: Path, keep: Path, previous: int = 1) -> None:
-    """Keep the new release and the one before it (readers may still hold it open)."""
-    releases = sorted(p for p in (build_dir / "releases").iterdir() if p.is_dir() and p != keep
-                      and not p.name.endswith(".partial"))
-    for old in releases[: max(0, len(releases) - previous)]:
-        shutil.rmtree(old, ignore_errors=True)
-

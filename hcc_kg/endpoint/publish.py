@@ -1,4 +1,4 @@
-"""Publishing the built graph to a SPARQL 1.1 store, and serving it locally with Oxigraph's server.
+"""Publishing the built graph to a SPARQL 1.1 store.
 
 Publishing never leaves readers with half a graph: the data goes into a fresh staging named graph
 (SPARQL 1.1 Graph Store HTTP Protocol), and one SPARQL Update ``MOVE`` replaces the target graph with
@@ -8,15 +8,11 @@ switch atomic for readers. If the upload fails, the target graph is untouched.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from hcc_kg.errors import EndpointError
 
@@ -78,23 +74,3 @@ def _drop_quietly(staging: str, endpoints: Endpoints, timeout: float) -> None:
                  "application/sparql-update", timeout)
     except EndpointError:
         pass
-
-
-def oxigraph_binary() -> str:
-    """The `oxigraph` server executable from the PyPI package, next to this Python or on PATH."""
-    candidate = Path(sys.executable).with_name("oxigraph")
-    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
-    if not found:
-        raise EndpointError("the Oxigraph server is not installed: pip install oxigraph")
-    return found
-
-
-def serve_command(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> list[str]:
-    """The command line that serves a store: read-only unless updates are explicitly allowed."""
-    mode = "serve" if allow_update else "serve-read-only"
-    return [oxigraph_binary(), mode, "--location", str(location), "--bind", f"{host}:{port}"]
-
-
-def serve(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> int:
-    """Run Oxigraph's server in the foreground until interrupted."""
-    return subprocess.call(serve_command(location, host, port, allow_update))

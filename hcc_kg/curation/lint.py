@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from hcc_kg.records import SourceFile, load_file
+from hcc_kg.curation.records import SourceFile, load_file
 
 _LAST = ("quote", "quote_lang")
 

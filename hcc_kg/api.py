@@ -1,0 +1,174 @@
+"""``KnowledgeGraph``: the one library object the CLI, the web page and the tests share.
+
+It opens a release (or connects to an endpoint) once and answers everything from it: the saved
+queries and their catalog, typed answers, exports, statistics, and the term index of the graph's
+own ontology. Front ends only parse options, call it, and hand the answer to a renderer.
+
+>>> kg = KnowledgeGraph.open("build")                        # doctest: +SKIP
+>>> rows = kg.select("01_haic_combinations_os_pvi", population="门静脉癌栓")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from hcc_kg.config import Paths
+from hcc_kg.errors import BuildMissing, QueryError
+from hcc_kg.export.selection import Selection
+from hcc_kg.query.backends import Backend, EndpointBackend, OxigraphBackend
+from hcc_kg.query.results import Answer, Boolean, Rows, Triples
+from hcc_kg.query.saved import SavedQuery, bound_text, catalog, find_query, parse_query_file
+from hcc_kg.release.layout import Release
+from hcc_kg.terms import TermIndex
+
+
+class KnowledgeGraph:
+    """A release or an endpoint, opened once, with the saved queries that ship with hcc-kg."""
+
+    def __init__(self, backend: Backend, release: Release | None = None, paths: Paths | None = None) -> None:
+        self.backend = backend
+        self.release = release
+        self.paths = paths or Paths()
+
+    @classmethod
+    def open(cls, build_dir: str | Path | None = None, in_memory: bool = False,
+             paths: Paths | None = None) -> KnowledgeGraph:
+        """The current release of a build folder, on its on-disk store or loaded into memory."""
+        paths = paths or Paths()
+        release = Release.current(Path(build_dir) if build_dir is not None else paths.build_dir)
+        kind = "in-memory copy of" if in_memory else "store of"
+        backend = OxigraphBackend(release.open_store(in_memory), f"{kind} release {release.name}")
+        return cls(backend, release, paths)
+
+    @classmethod
+    def connect(cls, endpoint_url: str, timeout: float = 30.0, paths: Paths | None = None) -> KnowledgeGraph:
+        """A SPARQL 1.1 endpoint holding an hcc-kg graph (``hcc-kg serve``, or any store it was published to)."""
+        return cls(EndpointBackend(endpoint_url, timeout), None, paths)
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.backend.description})"
+
+    # -- saved queries ----------------------------------------------------------------------------
+
+    def catalog(self) -> list[SavedQuery]:
+        """The saved queries with their headers (title, description, parameters, tags), by name."""
+        return catalog(self.paths.queries_dir)
+
+    def saved(self, name_or_file: str | Path | SavedQuery) -> SavedQuery:
+        """A saved query by name (or unique prefix / suffix), or an ad-hoc ``.rq`` file."""
+        if isinstance(name_or_file, SavedQuery):
+            return name_or_file
+        return find_query(self.paths.queries_dir, str(name_or_file))
+
+    def bind(self, query: SavedQuery, params: dict[str, str]) -> str:
+        """The query text with its parameters bound (terms resolved in this graph's own ontology)."""
+        needs_terms = any(p.type == "term" for p in query.params)
+        return bound_text(query, params, self.terms if needs_terms else None)
+
+    def query(self, name_or_file: str | Path | SavedQuery, **params: str) -> Answer:
+        """Run a saved query: Rows for SELECT, Triples for CONSTRUCT/DESCRIBE, Boolean for ASK."""
+        query = self.saved(name_or_file)
+        text = self.bind(query, params)
+        if query.form == "SELECT":
+            return self.backend.select(text)
+        if query.form == "ASK":
+            return self.backend.ask(text)
+        return self.backend.construct(text)
+
+    def select(self, name_or_file: str | Path | SavedQuery, **params: str) -> Rows:
+        """Run a saved SELECT query."""
+        return self._expect(name_or_file, "SELECT", self.backend.select, params)
+
+    def construct(self, name_or_file: str | Path | SavedQuery, **params: str) -> Triples:
+        """Run a saved CONSTRUCT (or DESCRIBE) query."""
+        return self._expect(name_or_file, ("CONSTRUCT", "DESCRIBE"), self.backend.construct, params)
+
+    def ask(self, name_or_file: str | Path | SavedQuery, **params: str) -> Boolean:
+        """Run a saved ASK query."""
+        return self._expect(name_or_file, "ASK", self.backend.ask, params)
+
+    def _expect(self, name_or_file: str | Path | SavedQuery, forms: str | tuple[str, ...], run: Any,
+                params: dict[str, str]) -> Any:
+        query = self.saved(name_or_file)
+        if query.form not in ((forms,) if isinstance(forms, str) else forms):
+            raise QueryError(f"{query.name} is a {query.form} query, not {' or '.join(forms) if isinstance(forms, tuple) else forms}")
+        return run(self.bind(query, params))
+
+    def _api(self, name: str, **params: str) -> Rows:
+        """Run one of the library's own queries (``queries/api``)."""
+        query = parse_query_file(self.paths.api_dir / f"{name}.rq")
+        return self.backend.select(self.bind(query, params))
+
+    # -- what the graph holds ---------------------------------------------------------------------
+
+    @cached_property
+    def terms(self) -> TermIndex:
+        """The term index of this graph's own ontology (an old release answers in its own vocabulary).
+
+        A release carries it as built (``terms.json``); an endpoint is asked with ``ontology_terms.rq``.
+        """
+        if self.release is not None and self.release.terms_file.is_file():
+            try:
+                return TermIndex.from_json(self.release.terms_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise BuildMissing(f"the term index in {self.release.folder} is unreadable ({exc}): "
+                                   "run `hcc-kg build` again") from exc
+        return TermIndex.from_bindings(self._api("ontology_terms"))
+
+    def stats(self) -> list[Any]:
+        """Per source document: studies, findings, findings with a DOI, recommendations, definitions."""
+        from hcc_kg.query.stats import from_rows
+
+        return from_rows(self._api("source_stats"))
+
+    def manifest(self) -> dict[str, Any]:
+        """The release's manifest; an endpoint has none (an empty dict)."""
+        return self.release.manifest() if self.release else {}
+
+    # -- exports ----------------------------------------------------------------------------------
+
+    def quads(self) -> list[Any]:
+        """Every quad of the graph; from a release, numbers keep their curated lexical form."""
+        if self.release is not None:
+            return self.release.quads()
+        from pyoxigraph import Quad
+
+        return [Quad(t.subject, t.predicate, t.object) for t in self.backend.all_triples()]
+
+    def subset_findings(self, selection: Selection) -> list[str]:
+        """IRIs of the findings a selection's filters choose (``queries/api/subset_findings.rq``)."""
+        return self._api("subset_findings", **selection.filters()).column("finding")
+
+    def select_quads(self, selection: Selection) -> list[Any]:
+        """The sorted quads of one export: a part, a self-contained subset, or a saved CONSTRUCT's answer."""
+        from hcc_kg.export.subset import select
+
+        construct = self.construct(selection.construct).triples if selection.construct else None
+        findings = self.subset_findings(selection) if selection.filters() and construct is None else None
+        return select(self.quads() if construct is None else [], selection, findings, construct)
+
+    def export(self, fmt: str = "turtle", selection: Selection | None = None) -> bytes:
+        """The graph, or a selection of it, in a registered export format (stable bytes)."""
+        from hcc_kg.export.formats import EXPORT_FORMATS
+
+        return EXPORT_FORMATS[fmt].write(self, selection or Selection())
+
+    def publish(self, endpoint: str, update_url: str | None = None, store_url: str | None = None,
+                graph: str | None = None, timeout: float = 120.0) -> int:
+        """Load the whole graph into a SPARQL store, replacing the previous version atomically for readers."""
+        from hcc_kg.endpoint.publish import Endpoints, publish
+
+        data = self.export("ntriples")
+        publish(data, Endpoints.from_base(endpoint, update_url, store_url), graph, timeout)
+        return data.count(b"\n")

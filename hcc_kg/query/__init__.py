@@ -1,0 +1,1 @@
+"""Querying a release: saved queries (headers, parameters), answer types, and the backends that run them."""

@@ -1,0 +1,1 @@
+"""Releases: the build folder's layout (``Release``) and what changed between two releases (diff)."""
