@@ -201,10 +201,12 @@ for row in Store.read_only(sys.argv[1]).query(text):
 
 
 def cold_times(paths: Paths, repeats: int) -> dict[str, float]:
-    """Process start to exit, median of ``repeats`` (after one warm-up), all measured in one loop so the
-    machine's load is shared: the flagship at seed scale and its floor (a bare process that imports
-    pyoxigraph, opens the same store read-only and runs the same bound query text), --help and a bare
-    ``python -c pass``."""
+    """Process start to exit, median of ``repeats`` (after one warm-up), all measured in one loop.
+
+    Measuring in one loop shares the machine's load: the flagship at seed scale and its floor (a bare
+    process that imports pyoxigraph, opens the same store read-only and runs the same bound query text),
+    --help and a bare ``python -c pass``.
+    """
     hcc = str(Path(sys.executable).with_name("hcc-kg"))
     env = dict(os.environ, HCC_KG_BUILD=str(paths.build_dir))
     kg = KnowledgeGraph.open(paths.build_dir, paths=paths)
@@ -286,7 +288,7 @@ def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths)
 
 
 def _loosely_equal(rdflib_rows: Any, ours: Any) -> bool:
-    """rdflib writes decimals as stored ("0.360"), Oxigraph canonically ("0.36"): compare as numbers."""
+    """Rdflib writes decimals as stored ("0.360"), Oxigraph canonically ("0.36"): compare as numbers."""
     def norm(cell: str) -> str:
         try:
             return repr(float(cell))
@@ -341,7 +343,7 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
     lines += ["", "Validation per 1,000 findings (linearity): " + ", ".join(
         f"{r['scale']} {1000 * r['timings']['validate'] / r['findings']:.2f} s" for r in rows), ""]
     names = list(rows[0]["embedded_ms"]) if rows else []
-    lines += ["## Query latency (ms, median of %d after a warm-up; default parameters)" % args.repeats, ""]
+    lines += [f"## Query latency (ms, median of {args.repeats:d} after a warm-up; default parameters)", ""]
     lines += ["Embedded: the on-disk store `hcc-kg query run` opens; in-memory: the release loaded into an",
               "in-memory store (`KnowledgeGraph.open(..., in_memory=True)`, for long-lived processes); server: Oxigraph's",
               "server on the on-disk store; rdflib/ours: rdflib over embedded (on-disk).", ""]
@@ -377,8 +379,8 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
     if any("memory_load_s" in r for r in rows):
         lines += ["In-memory load time: " + ", ".join(f"{r['scale']} {r['memory_load_s']:.1f} s" for r in rows
                                                       if "memory_load_s" in r), ""]
-    lines += ["## Cold start (process start to exit, seed scale, median of %d, measured side by side)"
-              % args.cold_repeats, ""]
+    lines += [f"## Cold start (process start to exit, seed scale, median of {args.cold_repeats:d}, "
+              "measured side by side)", ""]
     lines += [f"- `{k}`: {v * 1000:.0f} ms" for k, v in cold.items()]
     lines += ["", "## Against the targets", ""] + targets(rows, cold, args)
     return "\n".join(lines) + "\n"

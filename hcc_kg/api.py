@@ -44,7 +44,10 @@ class KnowledgeGraph:
 
     @classmethod
     def connect(cls, endpoint_url: str, timeout: float = 30.0, paths: Paths | None = None) -> KnowledgeGraph:
-        """A SPARQL 1.1 endpoint holding an hcc-kg graph (``hcc-kg serve``, or any store it was published to)."""
+        """A SPARQL 1.1 endpoint holding an hcc-kg graph.
+
+        That is ``hcc-kg serve``, or any store the graph was published to.
+        """
         return cls(EndpointBackend(endpoint_url, timeout), None, paths)
 
     def __enter__(self) -> KnowledgeGraph:
@@ -54,6 +57,7 @@ class KnowledgeGraph:
         self.close()
 
     def close(self) -> None:
+        """Release what the backend holds open; leaving a ``with`` block calls this."""
         self.backend.close()
 
     def __repr__(self) -> str:
@@ -102,7 +106,8 @@ class KnowledgeGraph:
                 params: dict[str, str]) -> Any:
         query = self.saved(name_or_file)
         if query.form not in ((forms,) if isinstance(forms, str) else forms):
-            raise QueryError(f"{query.name} is a {query.form} query, not {' or '.join(forms) if isinstance(forms, tuple) else forms}")
+            raise QueryError(f"{query.name} is a {query.form} query, "
+                             f"not {' or '.join(forms) if isinstance(forms, tuple) else forms}")
         return run(self.bind(query, params))
 
     def _api(self, name: str, **params: str) -> Rows:

@@ -13,7 +13,6 @@ from hcc_kg.errors import HccKgError
 from hcc_kg.export.formats import EXPORT_FORMATS
 from hcc_kg.render.formats import OUTPUT_FORMATS
 
-
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML files (default: data/).")
 SEEDS_OPTION = click.option("--seeds", "seeds_dir", type=click.Path(path_type=Path), default=None,
@@ -174,7 +173,8 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS.names()), default=None,
               help="Output format (default: table for SELECT and ASK, turtle for CONSTRUCT).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
-@click.option("--endpoint", default=None, help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--endpoint", default=None,
+              help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Endpoint timeout in seconds.")
 @BUILD_OPTION
 def query_run(name: str, params: tuple[str, ...], fmt: str | None, output: Path | None, endpoint: str | None,
@@ -196,7 +196,8 @@ def query_run(name: str, params: tuple[str, ...], fmt: str | None, output: Path 
 
 
 @cli.command()
-@click.option("--endpoint", default=None, help="Count on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--endpoint", default=None,
+              help="Count on this SPARQL 1.1 endpoint instead of the embedded store.")
 @BUILD_OPTION
 def stats(endpoint: str | None, build_dir: Path | None) -> None:
     """Per source document: studies, findings, share with a DOI, recommendations, definitions.
@@ -232,15 +233,20 @@ def lint(data_dir: Path | None, fix: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS.names()), default="turtle", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS.names()), default="turtle",
+              show_default=True)
 @click.option("--part", type=click.Choice(["all", "ontology", "data"]), default="all", show_default=True)
-@click.option("--therapy", default=None, help="Subset: findings whose regimen has this therapy class (with subclasses).")
-@click.option("--population", default=None, help="Subset: findings in this population criterion (with subclasses).")
+@click.option("--therapy", default=None,
+              help="Subset: findings whose regimen has this therapy class (with subclasses).")
+@click.option("--population", default=None,
+              help="Subset: findings in this population criterion (with subclasses).")
 @click.option("--endpoint", default=None, help="Subset: findings on this endpoint (with subclasses).")
 @click.option("--source", default=None, help="Subset: findings from this source document id (e.g. src004).")
 @click.option("--construct", default=None, help="Subset: the result of a saved CONSTRUCT query.")
-@click.option("--timestamp", default=None, help="Stamp the release (xsd:dateTime); none by default, for stable bytes.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default stdout).")
+@click.option("--timestamp", default=None,
+              help="Stamp the release (xsd:dateTime); none by default, for stable bytes.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default stdout).")
 @BUILD_OPTION
 def export(fmt: str, part: str, therapy: str | None, population: str | None, endpoint: str | None,
            source: str | None, construct: str | None, timestamp: str | None, output: Path | None,
@@ -273,7 +279,8 @@ def diff(old: Path, new: Path, fmt: str) -> None:
     Example:
       hcc-kg diff release-0.1.ttl build/current/hcc-kg.ttl --format json
     """
-    from hcc_kg.release.diff import diff as run, render_text
+    from hcc_kg.release.diff import diff as run
+    from hcc_kg.release.diff import render_text
 
     changes = run(old, new)
     if fmt == "json":
@@ -283,7 +290,8 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--endpoint", required=True, help="SPARQL service base or query URL (Oxigraph layout by default).")
+@click.option("--endpoint", required=True,
+              help="SPARQL service base or query URL (Oxigraph layout by default).")
 @click.option("--update-url", default=None, help="SPARQL Update URL (default: <base>/update).")
 @click.option("--store-url", default=None, help="Graph Store Protocol URL (default: <base>/store).")
 @click.option("--graph", default=None, help="Target named graph IRI (default: the default graph).")

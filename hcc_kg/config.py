@@ -49,10 +49,12 @@ class Paths:
 
     @property
     def ontology(self) -> Path:
+        """The OWL ontology: the terms records name, and the axioms the reasoner uses."""
         return self.ontology_dir / "hcc.ttl"
 
     @property
     def shapes(self) -> Path:
+        """The SHACL shapes every built graph and export must conform to."""
         return self.ontology_dir / "shapes.ttl"
 
     @property

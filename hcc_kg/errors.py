@@ -24,6 +24,7 @@ class Issue:
         return f"{where}: {what + ': ' if what else ''}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
+        """The issue as data, for JSON output."""
         return asdict(self)
 
 

@@ -33,6 +33,18 @@ def iri(kind: str, record_id: str) -> Any:
     return NamedNode(f"{ID}{kind}/{url_quote(record_id, safe='-._~+')}")
 
 
+def value(term: Any) -> str:
+    """The IRI, blank node id or lexical form of a pyoxigraph term.
+
+    pyoxigraph types a quad's subject and object as possibly an RDF 1.2 triple term; this graph never
+    holds one, and this helper says so once instead of at every ``.value``.
+    """
+    text = term.value
+    if not isinstance(text, str):
+        raise TypeError(f"unexpected RDF term {term!r}")
+    return text
+
+
 def sort_key(quad: Any) -> str:
     """A quad's N-Triples line: the one order of every file the build and the exports write.
 
@@ -53,6 +65,6 @@ def compress(value: str) -> str:
     costs ~150 ms (it loads pydantic), twice the whole floor of a one-shot query.
     """
     for prefix, namespace in _BY_LENGTH:
-        if value.startswith(namespace) and value != namespace:
+        if value.startswith(namespace):
             return f"{prefix}:{value[len(namespace):]}"
     return value

@@ -37,7 +37,8 @@ class Registry(Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            raise HccKgError(f"unknown {self.what} {name!r}; expected one of {', '.join(self._items)}") from None
+            raise HccKgError(f"unknown {self.what} {name!r}; "
+                             f"expected one of {', '.join(self._items)}") from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._items
@@ -46,7 +47,9 @@ class Registry(Generic[T]):
         return iter(self._items)
 
     def names(self) -> list[str]:
+        """The registered names, for CLI choices and error messages."""
         return list(self._items)
 
     def items(self) -> list[tuple[str, T]]:
+        """Names and extensions, in registration order."""
         return list(self._items.items())

@@ -6,9 +6,9 @@ Read with pyoxigraph (not rdflib) so that validation and the query path start fa
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,12 @@ class Term:
 
     @property
     def iri(self) -> str:
+        """The class's full hcc: IRI."""
         return HCC + self.id
 
     @property
     def label(self) -> str:
+        """The English label, else the id."""
         return self.labels.get("en") or self.id
 
 
@@ -74,7 +76,8 @@ class TermIndex:
         import json
 
         return json.dumps({t.id: {"labels": dict(sorted(t.labels.items())), "synonyms": sorted(t.synonyms),
-                                  "parents": sorted(t.parents)} for t in sorted(self.terms.values(), key=lambda t: t.id)},
+                                  "parents": sorted(t.parents)}
+                           for t in sorted(self.terms.values(), key=lambda t: t.id)},
                           ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
@@ -112,7 +115,8 @@ class TermIndex:
         terms: dict[str, Term] = {}
 
         def local(node: object) -> str | None:
-            if isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC) and GENID not in node.value:
+            if (isinstance(node, pyoxigraph.NamedNode) and node.value.startswith(HCC)
+                    and GENID not in node.value):
                 return node.value[len(HCC):]
             return None
 
@@ -151,6 +155,7 @@ class TermIndex:
         return seen
 
     def in_branch(self, term_id: str, branch: str) -> bool:
+        """Whether the term sits under ``branch``'s root class (therapy, population, ...)."""
         return BRANCHES[branch] in self.ancestors(term_id)
 
     @cached_property
@@ -178,8 +183,8 @@ class TermIndex:
         import difflib
 
         close = difflib.get_close_matches(normalise(name), list(pool), n=n * 3, cutoff=0.5)
-        ids = list(dict.fromkeys(pool[c] for c in close))[:n]
-        if not ids:
+        nearest = list(dict.fromkeys(pool[c] for c in close))[:n]
+        if not nearest:
             return "no close match; see ontology/hcc.ttl"
-        return "did you mean " + ", ".join(f"{i} ({self.terms[i].label})" for i in ids) + "?"
+        return "did you mean " + ", ".join(f"{i} ({self.terms[i].label})" for i in nearest) + "?"
 

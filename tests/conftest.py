@@ -13,12 +13,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from servers import start_server  # noqa: E402
+
 from hcc_kg import KnowledgeGraph  # noqa: E402
 from hcc_kg.build.pipeline import BuildResult, build  # noqa: E402
 from hcc_kg.config import Paths  # noqa: E402
 from hcc_kg.curation.validate import Dataset, validate  # noqa: E402
 from hcc_kg.release.layout import Release  # noqa: E402
-from servers import start_server  # noqa: E402
 
 BACKENDS = ("disk", "memory", "endpoint")
 

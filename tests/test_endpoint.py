@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from servers import free_port, start_server
 
 from hcc_kg import KnowledgeGraph
 from hcc_kg.cli import cli
@@ -23,7 +24,6 @@ from hcc_kg.endpoint.publish import Endpoints, publish
 from hcc_kg.errors import EndpointError
 from hcc_kg.query.backends import EndpointBackend
 from hcc_kg.release.layout import Release
-from servers import free_port, start_server
 
 
 @pytest.fixture(scope="module")

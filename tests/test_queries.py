@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from hcc_kg import KnowledgeGraph
 from hcc_kg.config import Paths
 from hcc_kg.errors import EndpointError, QueryError
-from hcc_kg import KnowledgeGraph
 from hcc_kg.query.saved import bind_term, catalog, check_queries, find_query, parse_query_file
 from hcc_kg.terms import TermIndex
 

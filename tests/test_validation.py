@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from hcc_kg.cli import cli
 from hcc_kg.config import Paths
-from hcc_kg.errors import Issue
 from hcc_kg.curation.records import MAX_FILE_BYTES, load_file
-from hcc_kg.terms import TermIndex
 from hcc_kg.curation.validate import validate
+from hcc_kg.errors import Issue
+from hcc_kg.terms import TermIndex
 
 HERE = Path(__file__).resolve().parent
 INVALID = HERE / "invalid"

@@ -38,7 +38,8 @@ class GateFailed(HccKgError):
     def __init__(self, violations: list[Violation]):
         self.violations = sorted(set(violations))
         shown = "\n".join(f"  {v}" for v in self.violations[:MAX_SHOWN])
-        more = f"\n  ... and {len(self.violations) - MAX_SHOWN} more" if len(self.violations) > MAX_SHOWN else ""
+        more = (f"\n  ... and {len(self.violations) - MAX_SHOWN} more"
+                if len(self.violations) > MAX_SHOWN else "")
         super().__init__(f"the built graph fails {len(self.violations)} check(s); the previous release "
                          f"stays current:\n{shown}{more}")
 

@@ -26,7 +26,7 @@ from hcc_kg.config import Paths
 from hcc_kg.curation.kinds import COUNTED_CLASSES
 from hcc_kg.curation.validate import Dataset, validate
 from hcc_kg.errors import HccKgError, ValidationFailed
-from hcc_kg.namespaces import HCC, RDF, sort_key
+from hcc_kg.namespaces import HCC, RDF, sort_key, value
 from hcc_kg.release.folder import BuildFolder
 from hcc_kg.release.layout import GRAPH_FILE, MANIFEST, STORE_DIR, TERMS
 from hcc_kg.terms import TermIndex
@@ -55,7 +55,7 @@ def skolemize(quads: Iterable[Quad]) -> list[Quad]:
     outgoing: dict[str, list[Quad]] = {}
     for quad in quads:
         if isinstance(quad.subject, BlankNode):
-            outgoing.setdefault(quad.subject.value, []).append(quad)
+            outgoing.setdefault(value(quad.subject), []).append(quad)
     names: dict[str, str] = {}
 
     def name(node: BlankNode, depth: int = 0) -> str:
@@ -95,7 +95,7 @@ def assemble(dataset: Dataset, ontology: list[Quad], timings: dict[str, float],
     start = time.perf_counter()
     inferred = classify_regimens(ontology, regimens) if reason else []
     timings["reason"] = time.perf_counter() - start
-    version = next((str(q.object.value) for q in ontology
+    version = next((str(value(q.object)) for q in ontology
                     if q.predicate.value.endswith("#versionInfo")), None)
     start = time.perf_counter()
     everything = set(skolemize(ontology))
@@ -194,6 +194,7 @@ def write_release(staging: Path, quads: list[Quad], dataset: Dataset | None,
 
 def write_manifest(staging: Path, quads: list[Quad], dataset: Dataset | None, timings: dict[str, float],
                    counts: dict[str, int]) -> None:
+    """The release's manifest.json: version, triple and record counts, source files, stage timings."""
     manifest = {
         "version": __version__,
         "triples": len(quads),
@@ -206,8 +207,10 @@ def write_manifest(staging: Path, quads: list[Quad], dataset: Dataset | None, ti
 
 def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
                     timings: dict[str, float]) -> BuildResult:
-    """Write already-assembled quads as a release and make it current (the benchmark's synthetic
-    graphs, which have no curated files behind them, use this; no gates run)."""
+    """Write already-assembled quads as a release and make it current; no gates run.
+
+    The benchmark's synthetic graphs, which have no curated files behind them, use this.
+    """
     folder = BuildFolder(build_dir)
     with folder.locked():
         staging = folder.stage()
@@ -225,7 +228,7 @@ def _counts(quads: list[Quad]) -> dict[str, int]:
     counted = {HCC + name: name for name in COUNTED_CLASSES}
     types: dict[str, int] = {}
     for quad in quads:
-        if quad.predicate.value == RDF_TYPE and quad.object.value in counted:
-            name = counted[quad.object.value]
+        if quad.predicate.value == RDF_TYPE and value(quad.object) in counted:
+            name = counted[value(quad.object)]
             types[name] = types.get(name, 0) + 1
     return dict(sorted(types.items()))

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, iri
+from hcc_kg.curation.kinds import KIND_OF_SECTION
 from hcc_kg.curation.records import (
     FindingRecord,
     LoadedFile,
@@ -17,7 +17,7 @@ from hcc_kg.curation.records import (
     StudyRecord,
     quote_list,
 )
-from hcc_kg.curation.kinds import KIND_OF_SECTION
+from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, iri
 from hcc_kg.terms import TermIndex
 
 __all__ = ["BIBO", "ID", "PREFIXES", "GraphWriter", "dataset_quads", "iri"]
@@ -57,17 +57,21 @@ class GraphWriter:
         self._arm_regimen: dict[str, NamedNode] = {}  # arm id -> regimen IRI
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | None) -> None:
+        """One quad; an absent (None) object adds nothing, so optional fields need no check."""
         if o is not None:
             self.quads.append(Quad(s, p, o))
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None, lang: str | None = None) -> None:
+        """A literal (language-tagged when ``lang`` is given); None and empty strings add nothing."""
         if value is not None and value != "":
             self.add(s, p, Literal(value, language=lang) if lang else Literal(value))
 
     def term(self, name: str, branch: str) -> NamedNode:
+        """The hcc: class a curated name stands for within ``branch``; LookupError if none."""
         return hcc(self.terms.resolve(name, branch))
 
     def any_term(self, name: str, *branches: str) -> NamedNode:
+        """The hcc: class for ``name`` in the first of ``branches`` that has it (prognostic factors)."""
         for branch in branches:
             try:
                 return self.term(name, branch)
@@ -107,6 +111,7 @@ class GraphWriter:
 
     # --- records ------------------------------------------------------------------------------
     def add_file(self, file: LoadedFile) -> None:
+        """Every record of one curated file: its source, references, studies, findings and the rest."""
         data = file.data
         src = iri("source", data.source.id)
         s = data.source
@@ -131,7 +136,8 @@ class GraphWriter:
             self.add(node, NamedNode(DCTERMS + "isReferencedBy"), src)
             self.text(node, hcc("authors"), ref.authors)
             self.text(node, NamedNode(DCTERMS + "title"), ref.title)
-            self.text(node, LABEL, f"[{ref.number}] {ref.authors or ''} {ref.journal or ''} {ref.year or ''}".strip())
+            self.text(node, LABEL,
+                      f"[{ref.number}] {ref.authors or ''} {ref.journal or ''} {ref.year or ''}".strip())
             self.text(node, hcc("journal"), ref.journal)
             self.add(node, hcc("year"), decimal(ref.year) if ref.year else None)
             self.text(node, NamedNode(BIBO + "doi"), ref.doi)
@@ -172,14 +178,16 @@ class GraphWriter:
             seen: dict[str, int] = {}
             for criterion in definition.criteria:
                 seen[criterion.aspect] = seen.get(criterion.aspect, 0) + 1
-                suffix = criterion.aspect + (f"-{seen[criterion.aspect]}" if seen[criterion.aspect] > 1 else "")
+                suffix = criterion.aspect + (f"-{seen[criterion.aspect]}"
+                                             if seen[criterion.aspect] > 1 else "")
                 cnode = NamedNode(f"{node.value}/{suffix}")
                 self.add(node, hcc("hasCriterion"), cnode)
                 self.add(cnode, TYPE, hcc("DefinitionCriterion"))
                 self.text(cnode, hcc("criterionAspect"), criterion.aspect)
                 self.text(cnode, hcc("criterionValue"), criterion.value)
                 if criterion.response_criteria:
-                    self.add(cnode, hcc("responseCriteria"), self.term(criterion.response_criteria, "criteria"))
+                    self.add(cnode, hcc("responseCriteria"),
+                             self.term(criterion.response_criteria, "criteria"))
         for conflict in data.conflicts:
             node = iri("conflict", conflict.id)
             self.add(node, TYPE, hcc("Conflict"))
@@ -190,6 +198,7 @@ class GraphWriter:
                 self.add(node, hcc("conflictMember"), self.record_iri(file, member))
 
     def record_iri(self, file: LoadedFile, record_id: str) -> NamedNode:
+        """The IRI of a record in ``file`` by id, whatever its section (ids not in a section are arms)."""
         data = file.data
         for section, kind in KIND_OF_SECTION.items():
             if any(r.id == record_id for r in getattr(data, section)):
@@ -197,12 +206,14 @@ class GraphWriter:
         return iri("arm", record_id)
 
     def provenance(self, node: NamedNode, ctx: _Context, quote: str | list[str], lang: str) -> None:
+        """Where a record comes from: its source document and its quoted passages, whitespace folded."""
         self.add(node, NamedNode(DCTERMS + "source"), ctx.source)
         self.add(node, NamedNode(PROV + "wasDerivedFrom"), ctx.source)
         for passage in quote_list(quote):
             self.text(node, hcc("quote"), re.sub(r"\s+", " ", passage).strip(), lang)
 
     def population(self, owner: NamedNode, spec: PopulationSpec) -> NamedNode:
+        """A study's population node, its criteria as hcc: classes and a label made from them."""
         node = NamedNode(owner.value + "/population")
         self.add(node, TYPE, hcc("Population"))
         include_ids = [self.terms.resolve(n, "population") for n in spec.includes]
@@ -220,6 +231,7 @@ class GraphWriter:
         return node
 
     def add_study(self, study: StudyRecord, ctx: _Context) -> None:
+        """A study with its design, population and arms (each arm's regimen remembered for findings)."""
         node = iri("study", study.id)
         self.add(node, TYPE, hcc("Study"))
         self.provenance(node, ctx, study.quote, study.quote_lang)
@@ -229,7 +241,8 @@ class GraphWriter:
         self.text(node, hcc("trialName"), study.trial_name)
         self.text(node, hcc("registryId"), study.registry_id)
         self.text(node, hcc("phase"), study.phase)
-        self.add(node, hcc("sampleSize"), decimal(study.sample_size) if study.sample_size is not None else None)
+        self.add(node, hcc("sampleSize"),
+                 decimal(study.sample_size) if study.sample_size is not None else None)
         self.add(node, hcc("centres"), decimal(study.centres) if study.centres is not None else None)
         self.text(node, hcc("period"), study.period)
         self.text(node, COMMENT, study.note)
@@ -249,6 +262,7 @@ class GraphWriter:
             self.add(anode, hcc("sampleSize"), decimal(arm.size) if arm.size is not None else None)
 
     def add_finding(self, f: FindingRecord, study: StudyRecord, ctx: _Context) -> None:
+        """A finding: its study, arms and regimens, population, endpoint, numbers and p-value."""
         node = iri("finding", f.id)
         snode = iri("study", study.id)
         self.add(node, TYPE, hcc("Finding"))
@@ -289,8 +303,9 @@ class GraphWriter:
         self.text(node, hcc("valueNote"), f.value_note)
         self.text(node, hcc("valueRelation"), f.value_relation)
         self.text(node, hcc("unit"), f.unit)
-        if f.p is not None:
-            relation, bound = f.p_bound()  # type: ignore[misc]
+        p_bound = f.p_bound()
+        if f.p is not None and p_bound is not None:
+            relation, bound = p_bound
             self.text(node, hcc("pValueText"), f.p)
             self.text(node, hcc("pRelation"), relation)
             self.add(node, hcc("pValue"), decimal(bound))

@@ -14,7 +14,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from hcc_kg.errors import HccKgError
-from hcc_kg.terms import HCC
+from hcc_kg.namespaces import HCC, value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -38,8 +38,8 @@ def classify_regimens(ontology_quads: list[Quad], regimen_quads: list[Quad]) -> 
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             raise InconsistentOntology(f"the ontology is inconsistent under HermiT: {exc}") from exc
-        regimens = {q.subject.value for q in regimen_quads
-                    if q.predicate.value == RDF_TYPE and q.object.value == HCC + "Regimen"}
+        regimens = {value(q.subject) for q in regimen_quads
+                    if q.predicate.value == RDF_TYPE and value(q.object) == HCC + "Regimen"}
         inferred: list[Quad] = []
         for iri in sorted(regimens):
             individual = world[iri]

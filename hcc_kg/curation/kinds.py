@@ -27,6 +27,7 @@ class RecordKind:
 
     @property
     def class_iris(self) -> tuple[str, ...]:
+        """The classes as full IRIs, for matching rdf:type objects."""
         return tuple(HCC + c for c in self.classes)
 
 

@@ -38,8 +38,10 @@ def quote_in_source(quote: str, source: str) -> bool:
 
 
 def numbers_in(text: str) -> set[Decimal]:
-    """Every number written in ``text`` (full-width digits folded, English number words up to twenty),
-    compared by value: 3.0 == 3."""
+    """Every number written in ``text``, compared by value: 3.0 == 3.
+
+    Full-width digits are folded, and English number words up to twenty count as numbers.
+    """
     folded = unicodedata.normalize("NFKC", text)
     found = {Decimal(m) for m in _NUMBER.findall(folded)}
     return found | {Decimal(_WORDS[w.lower()]) for w in _WORD.findall(folded)}

@@ -185,13 +185,15 @@ class FindingRecord(Quoted):
             raise ValueError("[comparator_value] a single-arm finding (arm without comparator_arm) "
                              "cannot have a comparator_value")
         if (self.ci_low is None) != (self.ci_high is None):
-            raise ValueError(f"[{'ci_low' if self.ci_low is not None else 'ci_high'}] ci_low and ci_high go together")
+            raise ValueError(f"[{'ci_low' if self.ci_low is not None else 'ci_high'}] "
+                             "ci_low and ci_high go together")
         if self.ci_low is not None and self.ci_high is not None:
             if self.ci_low > self.ci_high:
                 raise ValueError(f"[ci_low] CI low {self.ci_low} is greater than CI high {self.ci_high}")
             estimate = self.hr if self.hr is not None else self.value
             if estimate is not None and not self.ci_low <= estimate <= self.ci_high:
-                raise ValueError(f"[ci_low] CI [{self.ci_low}, {self.ci_high}] does not contain its estimate {estimate}")
+                raise ValueError(f"[ci_low] CI [{self.ci_low}, {self.ci_high}] "
+                                 f"does not contain its estimate {estimate}")
         return self
 
     def p_bound(self) -> tuple[str, Decimal] | None:
@@ -199,7 +201,8 @@ class FindingRecord(Quoted):
         if self.p is None:
             return None
         match = P_PATTERN.match(self.p)
-        assert match is not None
+        if match is None:  # _p_parses rejects these; only a record built without validation has one
+            raise ValueError(f"cannot parse p-value {self.p!r} (expected e.g. 'P<0.001' or 'P=0.031')")
         relation = {"≤": "<=", "≥": ">="}.get(match.group(1), match.group(1))
         return relation, Decimal(match.group(2))
 
@@ -264,14 +267,11 @@ class SourceFile(Model):
 
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~20x faster, same marks
-
-
-class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _LineLoader(yaml.CSafeLoader):  # libyaml's parser (in PyYAML's wheels): ~20x faster, same marks
     """Safe loader that remembers the line of every mapping and of each of its keys."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     lines: dict[str, int] = {}
     for key_node, _ in node.value:
@@ -287,9 +287,11 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # Decimal, not float: "13.37" must stay 13.37 and "3.0" must stay 3.0 for the quote check.
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
-)
+def _construct_decimal(loader: _LineLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(str(loader.construct_scalar(node)))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def _strip_lines(data: Any) -> Any:
@@ -353,8 +355,8 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw_bytes[: exc.start].count(b"\n") + 1
-        return None, [Issue(shown, line, None, None, f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
+        return None, [Issue(shown, raw_bytes[: exc.start].count(b"\n") + 1, None, None,
+                            f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
     if not text.strip():
         return None, [Issue(shown, None, None, None, "file is empty")]
     try:

@@ -11,15 +11,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from hcc_kg.curation.kinds import SECTIONS
-from hcc_kg.errors import Issue
 from hcc_kg.curation.provenance import missing_numbers, numbers_in, quote_in_source, source_text
 from hcc_kg.curation.records import (
+    ArmRecord,
     FindingRecord,
     LoadedFile,
     PopulationSpec,
+    Quote,
+    StudyRecord,
     load_file,
     quote_list,
 )
+from hcc_kg.errors import Issue
 from hcc_kg.terms import TermIndex
 
 
@@ -154,8 +157,8 @@ class _FileChecker:
                 self.term("recommendations", rec.id, "therapies", name, "therapy")
             for name in rec.populations:
                 self.term("recommendations", rec.id, "populations", name, "population")
-            numbers = {"number": rec.number} if rec.number is not None else {}
-            self.check_quote("recommendations", rec.id, rec.quote, numbers)
+            statement: dict[str, Decimal | int] = {"number": rec.number} if rec.number is not None else {}
+            self.check_quote("recommendations", rec.id, rec.quote, statement)
         for definition in data.definitions:
             self.check_ref("definitions", definition.id, "reference", definition.reference)
             numbers: dict[str, Decimal | int] = {}
@@ -196,7 +199,7 @@ class _FileChecker:
         for name in population.excludes:
             self.term(section, record, "population.excludes", name, "population")
 
-    def check_study(self, study) -> None:  # type: ignore[no-untyped-def]
+    def check_study(self, study: StudyRecord) -> None:
         for name in study.design:
             self.term("studies", study.id, "design", name, "design")
         self.check_ref("studies", study.id, "reference", study.reference)
@@ -214,10 +217,11 @@ class _FileChecker:
                 numbers[f"arms.{arm.id}.size"] = arm.size
                 if study.sample_size is not None and arm.size > study.sample_size:
                     self.issue("studies", study.id, "arms",
-                               f"arm {arm.id} has {arm.size} patients, more than the study's {study.sample_size}")
+                               f"arm {arm.id} has {arm.size} patients, "
+                               f"more than the study's {study.sample_size}")
         self.check_quote("studies", study.id, study.quote, numbers)
 
-    def check_agents(self, study_id: str, arm) -> None:  # type: ignore[no-untyped-def]
+    def check_agents(self, study_id: str, arm: ArmRecord) -> None:
         """Each agent used must be a narrower term of one of the arm's regimen components."""
         try:
             components = [self.terms.resolve(c, "therapy") for c in arm.regimen]
@@ -245,7 +249,8 @@ class _FileChecker:
             if owner is None:
                 self.issue("findings", f.id, field, f"no arm {arm_id!r} in this file")
             elif study is not None and owner[0] != study.id:
-                self.issue("findings", f.id, field, f"arm {arm_id!r} belongs to study {owner[0]!r}, not {f.study!r}")
+                self.issue("findings", f.id, field,
+                           f"arm {arm_id!r} belongs to study {owner[0]!r}, not {f.study!r}")
         if f.comparator_arm and not f.arm:
             self.issue("findings", f.id, "comparator_arm", "a comparator_arm needs an arm")
         self.term("findings", f.id, "endpoint", f.endpoint, "endpoint")
@@ -272,7 +277,7 @@ class _FileChecker:
             numbers["timepoint"] = Decimal(f.timepoint.split()[0])
         self.check_quote("findings", f.id, f.quote, numbers)
 
-    def check_quote(self, section: str, record: str, quote, numbers: dict[str, Decimal | int]) -> None:  # type: ignore[no-untyped-def]
+    def check_quote(self, section: str, record: str, quote: Quote, numbers: dict[str, Decimal | int]) -> None:
         passages = quote_list(quote)
         if self.text is not None:
             for passage in passages:
@@ -293,9 +298,11 @@ class Report:
 
     @property
     def record_count(self) -> int:
+        """How many records were checked, over every file and section."""
         return sum(len(getattr(f.data, s)) for f in self.dataset.files for s in SECTIONS)
 
     def as_dict(self) -> dict[str, object]:
+        """The report as data, for `validate --format json`."""
         return {"valid": not self.issues, "errors": [i.as_dict() for i in self.issues]}
 
 

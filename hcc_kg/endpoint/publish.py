@@ -44,7 +44,8 @@ def _request(method: str, url: str, body: bytes, content_type: str, timeout: flo
             response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
-        raise EndpointError(f"{method} {url} answered HTTP {exc.code}: {' '.join(detail) or exc.reason}") from exc
+        raise EndpointError(f"{method} {url} answered HTTP {exc.code}: "
+                            f"{' '.join(detail) or exc.reason}") from exc
     except urllib.error.URLError as exc:
         raise EndpointError(f"{method} {url} failed: {exc.reason}") from exc
     except TimeoutError as exc:

@@ -1,4 +1,7 @@
-"""Serving a release over SPARQL 1.1 with Oxigraph's own server (a copy of the store, read-only by default)."""
+"""Serving a release over SPARQL 1.1 with Oxigraph's own server.
+
+The server runs on a copy of the store, read-only by default.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ def oxigraph_binary() -> str:
     return found
 
 
-def serve_command(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> list[str]:
+def serve_command(location: Path, host: str = "127.0.0.1", port: int = 7878,
+                  allow_update: bool = False) -> list[str]:
     """The command line that serves a store: read-only unless updates are explicitly allowed."""
     mode = "serve" if allow_update else "serve-read-only"
     return [oxigraph_binary(), mode, "--location", str(location), "--bind", f"{host}:{port}"]
@@ -32,7 +36,8 @@ def serve(location: Path, host: str = "127.0.0.1", port: int = 7878, allow_updat
     return subprocess.call(serve_command(location, host, port, allow_update))
 
 
-def serve_release(release: Release, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> int:
+def serve_release(release: Release, host: str = "127.0.0.1", port: int = 7878,
+                  allow_update: bool = False) -> int:
     """Serve a private copy of the release's store (a read-write server must not touch the release)."""
     with tempfile.TemporaryDirectory(prefix="hcc-kg-serve-") as tmp:
         location = Path(tmp) / "store"

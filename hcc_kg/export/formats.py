@@ -34,8 +34,8 @@ def _rdf(fmt_name: str) -> Callable[[KnowledgeGraph, Selection], bytes]:
 
         fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
                "rdfxml": RdfFormat.RDF_XML}[fmt_name]
-        prefixes = {"prefixes": PREFIXES} if fmt_name in ("turtle", "rdfxml") else {}
-        return serialize(kg.select_quads(selection), format=fmt, **prefixes) or b""
+        prefixes = PREFIXES if fmt_name in ("turtle", "rdfxml") else None
+        return serialize(kg.select_quads(selection), format=fmt, prefixes=prefixes) or b""
     return write
 
 

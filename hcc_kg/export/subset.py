@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from hcc_kg.errors import HccKgError
 from hcc_kg.export.selection import Selection
-from hcc_kg.namespaces import DCTERMS, HCC, ID, RDF, RDFS, XSD, sort_key
+from hcc_kg.namespaces import DCTERMS, HCC, ID, RDF, RDFS, XSD, sort_key, value
 
 _DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 PARTS = ("all", "ontology", "data")
@@ -24,16 +24,19 @@ ONTOLOGY_IRI = "https://w3id.org/hcc-kg/ontology"
 
 def is_ontology(quad: Quad) -> bool:
     """Ontology quads: about hcc: terms (and their skolemised class expressions) or the ontology itself."""
-    subject = quad.subject.value
+    subject = value(quad.subject)
     return subject.startswith(HCC) or subject == ONTOLOGY_IRI
 
 
 def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
-    """Findings with everything needed to read them alone: study, arms, regimens, population,
-    provenance (source, cited reference, DOI, quote) and the ontology terms used, with labels."""
+    """Findings with everything needed to read them alone.
+
+    That is their study, arms, regimens, population, provenance (source, cited reference, DOI,
+    quote) and the ontology terms used, with labels.
+    """
     by_subject: dict[str, list[Quad]] = {}
     for quad in quads:
-        by_subject.setdefault(quad.subject.value, []).append(quad)
+        by_subject.setdefault(value(quad.subject), []).append(quad)
     keep: list[Quad] = []
     seen: set[str] = set()
     todo = list(findings)
@@ -52,14 +55,14 @@ def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
             pred = quad.predicate.value
             if pred == HCC + "hasReference":
                 continue  # only the references the subset cites
-            if pred == HCC + "conflictsWith" and obj.value not in chosen:
+            if pred == HCC + "conflictsWith" and value(obj) not in chosen:
                 continue  # a subset holds only its own findings
             keep.append(quad)
             if isinstance(obj, NamedNode):
-                if obj.value.startswith(HCC):
-                    used_terms.add(obj.value)
+                if value(obj).startswith(HCC):
+                    used_terms.add(value(obj))
                 elif pred in follow:
-                    todo.append(obj.value)
+                    todo.append(value(obj))
     keep += _term_quads(by_subject, used_terms)
     keep += [q for q in by_subject.get(ID + "dataset", []) if q.predicate.value != DCTERMS + "source"]
     return sorted(set(keep), key=sort_key)
@@ -80,11 +83,11 @@ def _term_quads(by_subject: dict[str, list[Quad]], used: set[str]) -> list[Quad]
             if quad.predicate.value not in wanted:
                 continue
             if quad.predicate.value == RDFS + "subClassOf" and (
-                    not quad.object.value.startswith(HCC) or "/.well-known/" in quad.object.value):
+                    not value(quad.object).startswith(HCC) or "/.well-known/" in value(quad.object)):
                 continue  # named superclasses only, not anonymous class expressions
             out.append(quad)
             if quad.predicate.value == RDFS + "subClassOf":
-                todo.append(quad.object.value)
+                todo.append(value(quad.object))
     return out
 
 

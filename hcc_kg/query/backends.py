@@ -36,8 +36,8 @@ class Backend(ABC):
         """Every triple the backend holds (an export of the whole graph)."""
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples
 
-    def close(self) -> None:
-        """Release what the backend holds open."""
+    def close(self) -> None:  # noqa: B027 - a no-op default on purpose, not abstract
+        """Release what the backend holds open; a backend without such resources needs nothing here."""
 
 
 class OxigraphBackend(Backend):
@@ -56,15 +56,17 @@ class OxigraphBackend(Backend):
             raise QueryError(f"query failed: {exc}") from exc
 
     def select(self, text: str) -> Rows:
+        """Run a SELECT in the store; answers come back as SPARQL JSON, as from an endpoint."""
         from pyoxigraph import QueryResultsFormat, QuerySolutions
 
         answer = self._run(text)
         if not isinstance(answer, QuerySolutions):
             raise QueryError("expected a SELECT query")
-        data = json.loads(answer.serialize(format=QueryResultsFormat.JSON))
+        data = json.loads(answer.serialize(format=QueryResultsFormat.JSON) or b"{}")
         return Rows(data["head"]["vars"], data["results"]["bindings"])
 
     def construct(self, text: str) -> Triples:
+        """Run a CONSTRUCT or DESCRIBE in the store."""
         from pyoxigraph import QueryTriples
 
         answer = self._run(text)
@@ -73,6 +75,7 @@ class OxigraphBackend(Backend):
         return Triples(list(answer))
 
     def ask(self, text: str) -> Boolean:
+        """Run an ASK in the store."""
         from pyoxigraph import QueryBoolean
 
         answer = self._run(text)
@@ -81,9 +84,11 @@ class OxigraphBackend(Backend):
         return Boolean(bool(answer))
 
     def all_triples(self) -> list[Any]:
+        """Every triple, read straight from the store's quads rather than through a CONSTRUCT."""
         return [q.triple for q in self.store.quads_for_pattern(None, None, None, None)]
 
     def close(self) -> None:
+        """Drop the store, so its files can be released."""
         self.store = None
 
 
@@ -120,7 +125,7 @@ class EndpointBackend(Backend):
             raise EndpointError(f"endpoint {url} answered with an error: {first}") from exc
         except urllib.error.HTTPError as exc:
             raise EndpointError(f"endpoint {url} answered HTTP {exc.code} {exc.reason}") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise EndpointError(f"endpoint {url} did not answer within {timeout:g} s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
@@ -140,19 +145,23 @@ class EndpointBackend(Backend):
         return data
 
     def select(self, text: str) -> Rows:
+        """Run a SELECT on the endpoint; a reply that is not SPARQL results is an EndpointError."""
         data = self._json(text)
         try:
             return Rows(list(data["head"]["vars"]), list(data["results"]["bindings"]))
         except (KeyError, TypeError) as exc:
-            raise EndpointError(f"endpoint {self.url} answered JSON that is not SPARQL results ({exc})") from exc
+            raise EndpointError(f"endpoint {self.url} answered JSON "
+                                f"that is not SPARQL results ({exc})") from exc
 
     def ask(self, text: str) -> Boolean:
+        """Run an ASK on the endpoint; a reply without a boolean is an EndpointError."""
         data = self._json(text)
         if not isinstance(data.get("boolean"), bool):
             raise EndpointError(f"endpoint {self.url} did not answer an ASK query with a boolean")
         return Boolean(data["boolean"])
 
     def construct(self, text: str) -> Triples:
+        """Run a CONSTRUCT or DESCRIBE on the endpoint, asking for Turtle."""
         from pyoxigraph import RdfFormat, parse
         from SPARQLWrapper import TURTLE
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 Binding = dict[str, str]
-"""One cell as in SPARQL JSON results: ``type`` (uri, literal, bnode), ``value``, ``xml:lang``, ``datatype``."""
+"""One cell as in SPARQL JSON results.
+
+Its keys: ``type`` (uri, literal, bnode), ``value``, ``xml:lang``, ``datatype``.
+"""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Boolean:
         return self.value
 
     def as_json(self) -> dict[str, Any]:
+        """The SPARQL 1.1 Query Results JSON document."""
         return {"head": {}, "boolean": self.value}
 
 

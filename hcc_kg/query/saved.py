@@ -54,12 +54,14 @@ class SavedQuery:
 
     @property
     def name(self) -> str:
+        """The query's name: its file stem, as `query run NAME` takes it."""
         return self.path.stem
 
     def as_dict(self) -> dict[str, Any]:
         """The header as data (for `query list --format json` and the web catalog)."""
-        return {"name": self.name, "form": self.form, "summary": self.summary, "description": self.description,
-                "tags": list(self.tags), "params": [vars(p) for p in self.params]}
+        return {"name": self.name, "form": self.form, "summary": self.summary,
+                "description": self.description, "tags": list(self.tags),
+                "params": [vars(p) for p in self.params]}
 
     @property
     def form(self) -> str:
@@ -104,11 +106,13 @@ def parse_query_file(path: Path) -> SavedQuery:
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"{path}: params[{i}] needs a 'name' that is a SPARQL variable name")
         if ptype not in PARAM_TYPES:
-            raise QueryError(f"{path}: param {name!r} has type {ptype!r}; expected one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(f"{path}: param {name!r} has type {ptype!r}; "
+                             f"expected one of {', '.join(PARAM_TYPES)}")
         if ptype == "term" and raw.get("branch") not in BRANCHES:
             raise QueryError(f"{path}: term param {name!r} needs a 'branch' in {', '.join(BRANCHES)}")
         if ptype == "record" and raw.get("kind") not in RECORD_KINDS:
-            raise QueryError(f"{path}: record param {name!r} needs a 'kind' in {', '.join(RECORD_KINDS.names())}")
+            raise QueryError(f"{path}: record param {name!r} needs a 'kind' "
+                             f"in {', '.join(RECORD_KINDS.names())}")
         if not isinstance(raw.get("description"), str):
             raise QueryError(f"{path}: param {name!r} needs a 'description'")
         if not re.search(r"[?$]" + re.escape(name) + r"\b", _body(text)):
@@ -159,7 +163,8 @@ def find_query(queries_dir: Path, name: str) -> SavedQuery:
     candidate = queries_dir / f"{name}.rq"
     if candidate.is_file():
         return parse_query_file(candidate)
-    matches = [p for p in sorted(queries_dir.glob("*.rq")) if p.stem.split("_", 1)[-1] == name or p.stem.startswith(name)]
+    matches = [p for p in sorted(queries_dir.glob("*.rq"))
+               if p.stem.split("_", 1)[-1] == name or p.stem.startswith(name)]
     if len(matches) == 1:
         return parse_query_file(matches[0])
     names = ", ".join(p.stem for p in sorted(queries_dir.glob("*.rq")))
@@ -171,7 +176,8 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
     from pyoxigraph import Literal, NamedNode
 
     if len(value) > MAX_VALUE_CHARS:
-        raise QueryError(f"value of {param.name!r} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}")
+        raise QueryError(f"value of {param.name!r} is {len(value)} characters; "
+                         f"the limit is {MAX_VALUE_CHARS}")
     xsd = "http://www.w3.org/2001/XMLSchema#"
     if param.type == "term":
         if terms is None or param.branch is None:

@@ -34,8 +34,8 @@ def from_rows(rows: Rows) -> list[SourceStats]:
 
 def render(stats: list[SourceStats]) -> str:
     """A fixed-width table with a total line."""
-    header = (f"{'source document':32} {'studies':>7} {'findings':>8} {'with DOI':>9} {'recs':>5} {'defs':>5} "
-              f"{'conflicts':>9}")
+    header = (f"{'source document':32} {'studies':>7} {'findings':>8} {'with DOI':>9} "
+              f"{'recs':>5} {'defs':>5} {'conflicts':>9}")
     lines = [header, "-" * len(header)]
     total = SourceStats("total", *(sum(getattr(s, f) for s in stats) for f in (
         "studies", "findings", "findings_with_doi", "recommendations", "definitions", "conflicts")))

@@ -8,8 +8,8 @@ from typing import Any
 
 from pyoxigraph import Literal, RdfFormat, parse
 
-from hcc_kg.errors import HccKgError
 from hcc_kg.curation.kinds import RECORD_KINDS
+from hcc_kg.errors import HccKgError
 from hcc_kg.namespaces import ID, RDF, compress
 
 # Record kinds compared field by field, by their rdf:type (the record-kind registry says which).
@@ -51,6 +51,7 @@ class Change:
     fields: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The change as data, for `diff --format json`."""
         return {"kind": self.kind, "id": self.id, "status": self.status, "fields": self.fields}
 
 

@@ -44,10 +44,12 @@ class Release:
 
     @property
     def name(self) -> str:
+        """The release's folder name (its id)."""
         return self.folder.name
 
     @property
     def store_dir(self) -> Path:
+        """The release's store folder."""
         return self.folder / STORE_DIR
 
     @property
@@ -57,12 +59,15 @@ class Release:
 
     @property
     def terms_file(self) -> Path:
-        """The term index of the release's own ontology, written by the build (a cold query reads it
-        instead of asking the store: 1 ms instead of 20)."""
+        """The term index of the release's own ontology, written by the build.
+
+        A cold query reads it instead of asking the store: 1 ms instead of 20.
+        """
         return self.folder / TERMS
 
     @property
     def manifest_file(self) -> Path:
+        """The release's manifest.json."""
         return self.folder / MANIFEST
 
     def manifest(self) -> dict[str, Any]:
@@ -73,7 +78,8 @@ class Release:
             raise BuildMissing(f"the build manifest in {self.folder} is unreadable ({exc}): "
                                "run `hcc-kg build`") from exc
         if not isinstance(data, dict):
-            raise BuildMissing(f"the build manifest in {self.folder} is not a JSON object: run `hcc-kg build`")
+            raise BuildMissing(f"the build manifest in {self.folder} is not a JSON object: "
+                               "run `hcc-kg build`")
         return data
 
     def open_store(self, in_memory: bool = False) -> Any:
@@ -106,7 +112,8 @@ class Release:
 
         try:
             with self.graph_file.open("rb") as handle:
-                return [Quad(q.subject, q.predicate, q.object) for q in parse(handle, format=RdfFormat.TURTLE)]
+                return [Quad(q.subject, q.predicate, q.object)
+                        for q in parse(handle, format=RdfFormat.TURTLE)]
         except (OSError, SyntaxError) as exc:
             raise BuildMissing(f"the graph file in {self.folder} is unreadable ({exc}): "
                                "run `hcc-kg build` again") from exc

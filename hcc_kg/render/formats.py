@@ -11,7 +11,6 @@ import html
 import io
 import json
 import unicodedata
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +53,7 @@ def table(results: Rows, max_width: int = 48) -> str:
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=False)).rstrip()
 
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
@@ -62,6 +61,7 @@ def table(results: Rows, max_width: int = 48) -> str:
 
 
 def delimited(results: Rows, delimiter: str) -> str:
+    """CSV or TSV with a header row, full IRIs (SPARQL 1.1 results conventions)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(results.variables)
@@ -70,6 +70,7 @@ def delimited(results: Rows, delimiter: str) -> str:
 
 
 def markdown(results: Rows) -> str:
+    """A Markdown table, CURIEs for IRIs, with pipes escaped and whitespace folded in each cell."""
     def esc(text: str) -> str:
         return " ".join(text.split()).replace("|", "\\|")
 
@@ -84,7 +85,7 @@ def html_page(results: Rows, title: str) -> str:
     body = []
     for row in cells(results):
         tds = []
-        for variable, cell in zip(results.variables, row):
+        for variable, cell in zip(results.variables, row, strict=False):
             text = html.escape(cell)
             if "doi" in variable.lower() and cell:
                 text = f'<a href="https://doi.org/{html.escape(cell, quote=True)}">{text}</a>'
@@ -113,6 +114,7 @@ class OutputFormat:
     """Human views shorten IRIs to CURIEs; machine formats keep full IRIs (SPARQL 1.1 conventions)."""
 
     def render(self, answer: Answer, title: str = "hcc-kg evidence table") -> str | bytes:
+        """The answer written in this format, or a clear error naming the formats that can write it."""
         try:
             renderer = self.renderers[answer.form]
         except KeyError:
@@ -126,9 +128,10 @@ def _graph(fmt_name: str) -> Callable[[Any, str], bytes]:
     def write(answer: Triples, title: str) -> bytes:
         from pyoxigraph import RdfFormat, serialize
 
-        fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD}[fmt_name]
-        kwargs: dict[str, Any] = {"prefixes": PREFIXES} if fmt_name == "turtle" else {}
-        return serialize(sorted(answer.triples, key=str), format=fmt, **kwargs) or b""
+        fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
+               "jsonld": RdfFormat.JSON_LD}[fmt_name]
+        prefixes = PREFIXES if fmt_name == "turtle" else None
+        return serialize(sorted(answer.triples, key=str), format=fmt, prefixes=prefixes) or b""
     return write
 
 
@@ -142,13 +145,14 @@ def _json(answer: Rows | Boolean, title: str) -> str:
 
 OUTPUT_FORMATS: Registry[OutputFormat] = Registry("output format")
 for _fmt in (
-    OutputFormat("table", "text/plain", "txt", {"SELECT": lambda a, t: table(a), "ASK": _boolean_text}, human=True),
+    OutputFormat("table", "text/plain", "txt", {"SELECT": lambda a, t: table(a), "ASK": _boolean_text},
+                 human=True),
     OutputFormat("csv", "text/csv", "csv", {"SELECT": lambda a, t: delimited(a, ","), "ASK": _boolean_text}),
     OutputFormat("tsv", "text/tab-separated-values", "tsv",
                  {"SELECT": lambda a, t: delimited(a, "\t"), "ASK": _boolean_text}),
     OutputFormat("json", "application/sparql-results+json", "json", {"SELECT": _json, "ASK": _json}),
-    OutputFormat("markdown", "text/markdown", "md", {"SELECT": lambda a, t: markdown(a), "ASK": _boolean_text},
-                 human=True),
+    OutputFormat("markdown", "text/markdown", "md",
+                 {"SELECT": lambda a, t: markdown(a), "ASK": _boolean_text}, human=True),
     OutputFormat("html", "text/html", "html", {"SELECT": html_page}, human=True),
     OutputFormat("turtle", "text/turtle", "ttl", {"CONSTRUCT": _graph("turtle")}),
     OutputFormat("ntriples", "application/n-triples", "nt", {"CONSTRUCT": _graph("ntriples")}),
