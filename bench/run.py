@@ -325,7 +325,8 @@ def fmt_ms(value: float | None, limit: float) -> str:
     return f"> {limit:g} s" if value is None else (f"{value:.1f}" if value < 100 else f"{value:.0f}")
 
 
-def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, str], args: argparse.Namespace) -> str:
+def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, str], args: argparse.Namespace,
+           cold_info: dict[str, str] | None = None) -> str:
     lines = ["# Benchmarks", "", "Produced by `python bench/run.py` (see the README); every figure below is from one run.",
              "", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in info.items()]
@@ -379,9 +380,16 @@ def report(rows: list[dict[str, Any]], cold: dict[str, float], info: dict[str, s
     if any("memory_load_s" in r for r in rows):
         lines += ["In-memory load time: " + ", ".join(f"{r['scale']} {r['memory_load_s']:.1f} s" for r in rows
                                                       if "memory_load_s" in r), ""]
-    lines += [f"## Cold start (process start to exit, seed scale, median of {args.cold_repeats:d}, "
-              "measured side by side)", ""]
+    repeats = (cold_info or {}).get("cold_repeats", str(args.cold_repeats))
+    lines += [f"## Cold start (process start to exit, seed scale, median of {repeats}, measured side by side)", ""]
+    if cold_info:
+        lines += [f"Measured in a separate run (`bench/run.py --cold-only`) on {cold_info.get('date')}, "
+                  f"{cold_info.get('cpu')}, {cold_info.get('cores')} cores; the tables above are from the run "
+                  "described under Machine.", ""]
     lines += [f"- `{k}`: {v * 1000:.0f} ms" for k, v in cold.items()]
+    if FLOOR_NAME in cold:
+        lines += ["", f"Ratios: `query run` / floor = {cold['query run flagship'] / cold[FLOOR_NAME]:.2f}; "
+                  f"`--help` / `python -c pass` = {cold['--help'] / cold['python -c pass']:.2f}."]
     lines += ["", "## Against the targets", ""] + targets(rows, cold, args)
     return "\n".join(lines) + "\n"
 
@@ -470,11 +478,11 @@ def main() -> int:
         if not args.report_from:
             return 0
         saved = json.loads(Path(args.report_from).read_text(encoding="utf-8"))
-        saved["cold"], saved["cold_machine"] = cold, machine()
+        saved["cold"], saved["cold_machine"] = cold, {**machine(), "cold_repeats": str(args.cold_repeats)}
         Path(args.report_from).write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
     if args.report_from:
         saved = json.loads(Path(args.report_from).read_text(encoding="utf-8"))
-        text = report(saved["rows"], saved["cold"], saved["machine"], args)
+        text = report(saved["rows"], saved["cold"], saved["machine"], args, saved.get("cold_machine"))
         Path(args.out).write_text(text, encoding="utf-8")
         print(text)
         return 0

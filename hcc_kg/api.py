@@ -65,15 +65,28 @@ class KnowledgeGraph:
 
     # -- saved queries ----------------------------------------------------------------------------
 
+    @cached_property
+    def _headers(self) -> dict[str, Any]:
+        """Query headers as parsed by the build (saves PyYAML on a cold start); none from an endpoint."""
+        import json
+
+        if self.release is None or not self.release.headers_file.is_file():
+            return {}
+        try:
+            cache = json.loads(self.release.headers_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return cache if isinstance(cache, dict) else {}
+
     def catalog(self) -> list[SavedQuery]:
         """The saved queries with their headers (title, description, parameters, tags), by name."""
-        return catalog(self.paths.queries_dir)
+        return catalog(self.paths.queries_dir, self._headers)
 
     def saved(self, name_or_file: str | Path | SavedQuery) -> SavedQuery:
         """A saved query by name (or unique prefix / suffix), or an ad-hoc ``.rq`` file."""
         if isinstance(name_or_file, SavedQuery):
             return name_or_file
-        return find_query(self.paths.queries_dir, str(name_or_file))
+        return find_query(self.paths.queries_dir, str(name_or_file), self._headers)
 
     def bind(self, query: SavedQuery, params: dict[str, str]) -> str:
         """The query text with its parameters bound (terms resolved in this graph's own ontology)."""
@@ -112,7 +125,7 @@ class KnowledgeGraph:
 
     def _api(self, name: str, **params: str) -> Rows:
         """Run one of the library's own queries (``queries/api``)."""
-        query = parse_query_file(self.paths.api_dir / f"{name}.rq")
+        query = parse_query_file(self.paths.api_dir / f"{name}.rq", self._headers)
         return self.backend.select(self.bind(query, params))
 
     # -- what the graph holds ---------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,8 +9,28 @@ from typing import Any
 import click
 
 from hcc_kg.errors import HccKgError
-from hcc_kg.export.formats import EXPORT_FORMATS
-from hcc_kg.render.formats import OUTPUT_FORMATS
+
+
+class RegistryChoice(click.Choice):
+    """A ``--format`` choice read from a registry when click first needs it.
+
+    That is a command's own help, or checking a value; so ``hcc-kg --help`` imports no renderer.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name = module, name
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The registry's names, in registration order."""
+        import importlib
+
+        return tuple(getattr(importlib.import_module(self._module), self._name).names())
+
+
+OUTPUT_FORMAT = RegistryChoice("hcc_kg.render.formats", "OUTPUT_FORMATS")
+EXPORT_FORMAT = RegistryChoice("hcc_kg.export.formats", "EXPORT_FORMATS")
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
                            help="Folder of curated YAML files (default: data/).")
@@ -83,6 +102,8 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
     paths = _paths(data_dir, seeds_dir)
     report = check_all(paths.data_dir, paths.ontology, paths.seeds_dir, paths.queries_dir, root=Path.cwd())
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         for issue in report.issues:
@@ -136,6 +157,8 @@ def query_list(fmt: str) -> None:
     if not queries:
         raise HccKgError(f"no saved queries found in {_paths().queries_dir}")
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([q.as_dict() for q in queries], ensure_ascii=False, indent=2))
         return
     for q in queries:
@@ -170,7 +193,7 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @query.command("run")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter.")
-@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS.names()), default=None,
+@click.option("--format", "fmt", type=OUTPUT_FORMAT, default=None,
               help="Output format (default: table for SELECT and ASK, turtle for CONSTRUCT).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
 @click.option("--endpoint", default=None,
@@ -187,12 +210,12 @@ def query_run(name: str, params: tuple[str, ...], fmt: str | None, output: Path 
       hcc-kg query run my.rq --format csv -o out.csv
       hcc-kg query run 01_haic_combinations_os_pvi --endpoint http://127.0.0.1:7878/query
     """
-    from hcc_kg.render.formats import render
+    from hcc_kg.render.formats import View, render
 
     values = _params(params)
     kg = _open(build_dir, endpoint, timeout)
     saved = kg.saved(name)
-    _emit(render(kg.query(saved, **values), fmt, saved.summary), output)
+    _emit(render(kg.query(saved, **values), fmt, View(saved.summary, saved, kg, output)), output)
 
 
 @cli.command()
@@ -233,7 +256,7 @@ def lint(data_dir: Path | None, fix: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS.names()), default="turtle",
+@click.option("--format", "fmt", type=EXPORT_FORMAT, default="turtle",
               show_default=True)
 @click.option("--part", type=click.Choice(["all", "ontology", "data"]), default="all", show_default=True)
 @click.option("--therapy", default=None,
@@ -284,6 +307,8 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 
     changes = run(old, new)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(changes), nl=False)

@@ -27,8 +27,9 @@ from hcc_kg.curation.kinds import COUNTED_CLASSES
 from hcc_kg.curation.validate import Dataset, validate
 from hcc_kg.errors import HccKgError, ValidationFailed
 from hcc_kg.namespaces import HCC, RDF, sort_key, value
+from hcc_kg.query.saved import header_cache
 from hcc_kg.release.folder import BuildFolder
-from hcc_kg.release.layout import GRAPH_FILE, MANIFEST, STORE_DIR, TERMS
+from hcc_kg.release.layout import GRAPH_FILE, HEADERS, MANIFEST, STORE_DIR, TERMS
 from hcc_kg.terms import TermIndex
 
 GENID = HCC + ".well-known/genid/"
@@ -156,6 +157,8 @@ def _build(paths: Paths, folder: BuildFolder, reason: bool, gates: bool) -> Buil
     staging = folder.stage()
     try:
         counts = write_release(staging, quads, dataset, timings, terms)
+        (staging / HEADERS).write_text(json.dumps(header_cache(paths.queries_dir), ensure_ascii=False,
+                                                  sort_keys=True, indent=1) + "\n", encoding="utf-8")
         if gates:
             start = time.perf_counter()
             check_release(staging, quads, paths)

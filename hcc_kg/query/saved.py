@@ -9,12 +9,10 @@ spliced into the query, only the N-Triples form of a validated term.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from hcc_kg.curation.kinds import RECORD_KINDS
 from hcc_kg.errors import Issue, QueryError
@@ -71,19 +69,41 @@ class SavedQuery:
         return match.group(1).upper() if match else "SELECT"
 
 
-def parse_query_file(path: Path) -> SavedQuery:
-    """Parse a .rq file; a malformed header is a QueryError naming the file (never a warning)."""
+def header_key(text: str) -> str:
+    """The key of a query file's parsed header in a header cache: the hash of the file's text."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_header(path: Path, text: str) -> Any:
+    """The ``#+`` lines of a query file parsed as YAML (None when it has none)."""
+    import yaml
+
+    header_lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
+    if not header_lines:
+        return None
+    try:
+        return yaml.safe_load("\n".join(header_lines))
+    except yaml.YAMLError as exc:
+        raise QueryError(f"{path}: malformed '#+' header: {exc}") from exc
+
+
+def parse_query_file(path: Path, headers: Mapping[str, Any] | None = None) -> SavedQuery:
+    """Parse a .rq file; a malformed header is a QueryError naming the file (never a warning).
+
+    ``headers`` maps :func:`header_key` of a file's text to its header as already parsed (a release
+    keeps those of the queries it was built with): a cold `query run` then skips importing PyYAML. The
+    header is checked the same way either way, and a file whose text changed is parsed again.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{path}: cannot read query file: {exc}") from exc
-    header_lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
-    if not header_lines:
+    key = header_key(text) if headers else ""
+    header = headers[key] if headers and key in headers else read_header(path, text)
+    if header is None:
         return SavedQuery(path, path.stem, "", (), (), text)
-    try:
-        header = yaml.safe_load("\n".join(header_lines))
-    except yaml.YAMLError as exc:
-        raise QueryError(f"{path}: malformed '#+' header: {exc}") from exc
     if not isinstance(header, dict):
         raise QueryError(f"{path}: the '#+' header must be a YAML mapping")
     unknown = set(header) - HEADER_KEYS
@@ -131,9 +151,27 @@ def _body(text: str) -> str:
     return "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in text.split("\n"))
 
 
-def catalog(queries_dir: Path) -> list[SavedQuery]:
+def catalog(queries_dir: Path, headers: Mapping[str, Any] | None = None) -> list[SavedQuery]:
     """Every saved query in the folder (not the checks/ and api/ subfolders), sorted by name."""
-    return [parse_query_file(p) for p in sorted(queries_dir.glob("*.rq"))]
+    return [parse_query_file(p, headers) for p in sorted(queries_dir.glob("*.rq"))]
+
+
+def query_files(queries_dir: Path) -> list[Path]:
+    """The saved queries, the check queries and the library's own queries."""
+    return [p for folder in (queries_dir, queries_dir / "checks", queries_dir / "api")
+            for p in sorted(folder.glob("*.rq"))]
+
+
+def header_cache(queries_dir: Path) -> dict[str, Any]:
+    """Every query file's parsed header by :func:`header_key` (the build stores it in the release)."""
+    cache = {}
+    for path in query_files(queries_dir):
+        try:
+            text = path.read_text(encoding="utf-8")
+            cache[header_key(text)] = read_header(path, text)
+        except (OSError, UnicodeDecodeError, QueryError):
+            continue  # not cached: reading it at run time reports the problem
+    return cache
 
 
 def check_queries(queries_dir: Path, terms: TermIndex) -> list[Issue]:
@@ -142,9 +180,7 @@ def check_queries(queries_dir: Path, terms: TermIndex) -> list[Issue]:
 
     issues = []
     empty = Store()
-    paths = [p for folder in (queries_dir, queries_dir / "checks", queries_dir / "api")
-             for p in sorted(folder.glob("*.rq"))]
-    for path in paths:
+    for path in query_files(queries_dir):
         try:
             saved = parse_query_file(path)
             empty.query(bound_text(saved, {}, terms))
@@ -155,18 +191,18 @@ def check_queries(queries_dir: Path, terms: TermIndex) -> list[Issue]:
     return issues
 
 
-def find_query(queries_dir: Path, name: str) -> SavedQuery:
+def find_query(queries_dir: Path, name: str, headers: Mapping[str, Any] | None = None) -> SavedQuery:
     """A saved query by name (file stem), or an ad-hoc .rq file by path."""
     path = Path(name)
     if path.suffix == ".rq" and path.is_file():
         return parse_query_file(path)
     candidate = queries_dir / f"{name}.rq"
     if candidate.is_file():
-        return parse_query_file(candidate)
+        return parse_query_file(candidate, headers)
     matches = [p for p in sorted(queries_dir.glob("*.rq"))
                if p.stem.split("_", 1)[-1] == name or p.stem.startswith(name)]
     if len(matches) == 1:
-        return parse_query_file(matches[0])
+        return parse_query_file(matches[0], headers)
     names = ", ".join(p.stem for p in sorted(queries_dir.glob("*.rq")))
     raise QueryError(f"no saved query {name!r}; known: {names}")
 
@@ -203,6 +239,8 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
             raise QueryError(f"parameter {param.name!r}: {value!r} is not an integer")
         return Literal(str(int(value)), datatype=NamedNode(xsd + "integer"))
     if param.type == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         try:
             number = Decimal(value)
         except InvalidOperation as exc:

@@ -22,6 +22,7 @@ GRAPH_FILE = "hcc-kg.ttl"
 STORE_DIR = "store"
 MANIFEST = "manifest.json"
 TERMS = "terms.json"
+HEADERS = "query-headers.json"
 CURRENT = "current"
 RELEASES = "releases"
 LOCK = ".lock"
@@ -64,6 +65,11 @@ class Release:
         A cold query reads it instead of asking the store: 1 ms instead of 20.
         """
         return self.folder / TERMS
+
+    @property
+    def headers_file(self) -> Path:
+        """The parsed headers of the saved queries the release was built with, by content hash."""
+        return self.folder / HEADERS
 
     @property
     def manifest_file(self) -> Path:

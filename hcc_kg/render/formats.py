@@ -6,19 +6,20 @@ Markdown, HTML) shorten IRIs to CURIEs.
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import json
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hcc_kg.errors import HccKgError
 from hcc_kg.namespaces import PREFIXES, compress
 from hcc_kg.query.results import Answer, Boolean, Rows, Triples
 from hcc_kg.registry import Registry
+
+if TYPE_CHECKING:
+    from hcc_kg.api import KnowledgeGraph
+    from hcc_kg.query.saved import SavedQuery
 
 
 def cells(results: Rows, human: bool = True) -> list[list[str]]:
@@ -30,6 +31,8 @@ def cells(results: Rows, human: bool = True) -> list[list[str]]:
 
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
+    import unicodedata
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -62,6 +65,9 @@ def table(results: Rows, max_width: int = 48) -> str:
 
 def delimited(results: Rows, delimiter: str) -> str:
     """CSV or TSV with a header row, full IRIs (SPARQL 1.1 results conventions)."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(results.variables)
@@ -81,6 +87,8 @@ def markdown(results: Rows) -> str:
 
 def html_page(results: Rows, title: str) -> str:
     """A standalone HTML page: the evidence table, with DOIs as links, ready to paste into a draft."""
+    import html
+
     head = "".join(f"<th>{html.escape(v)}</th>" for v in results.variables)
     body = []
     for row in cells(results):
@@ -103,17 +111,35 @@ def html_page(results: Rows, title: str) -> str:
 
 
 @dataclass(frozen=True)
+class View:
+    """What a renderer may use beside the answer.
+
+    A title, the saved query asked, the graph that answered it (a summary-of-findings table looks up
+    each finding's details there), and the file the output goes to (whose extension may choose a
+    sub-format, as ``.svg`` or ``.png`` for a plot).
+    """
+
+    title: str = "hcc-kg evidence table"
+    query: SavedQuery | None = None
+    kg: KnowledgeGraph | None = None
+    output: Path | None = None
+
+
+Renderer = Callable[[Any, View], "str | bytes"]
+
+
+@dataclass(frozen=True)
 class OutputFormat:
     """One way to write an answer: a renderer per answer form it supports (SELECT, CONSTRUCT, ASK)."""
 
     name: str
     media_type: str
     extension: str
-    renderers: dict[str, Callable[[Any, str], str | bytes]]
+    renderers: dict[str, Renderer]
     human: bool = False
     """Human views shorten IRIs to CURIEs; machine formats keep full IRIs (SPARQL 1.1 conventions)."""
 
-    def render(self, answer: Answer, title: str = "hcc-kg evidence table") -> str | bytes:
+    def render(self, answer: Answer, view: View | None = None) -> str | bytes:
         """The answer written in this format, or a clear error naming the formats that can write it."""
         try:
             renderer = self.renderers[answer.form]
@@ -121,11 +147,11 @@ class OutputFormat:
             able = [n for n, f in OUTPUT_FORMATS.items() if answer.form in f.renderers]
             raise HccKgError(f"format {self.name!r} cannot write a {answer.form} answer; "
                              f"use one of {', '.join(able)}") from None
-        return renderer(answer, title)
+        return renderer(answer, view or View())
 
 
-def _graph(fmt_name: str) -> Callable[[Any, str], bytes]:
-    def write(answer: Triples, title: str) -> bytes:
+def _graph(fmt_name: str) -> Renderer:
+    def write(answer: Triples, view: View) -> bytes:
         from pyoxigraph import RdfFormat, serialize
 
         fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
@@ -135,25 +161,25 @@ def _graph(fmt_name: str) -> Callable[[Any, str], bytes]:
     return write
 
 
-def _boolean_text(answer: Boolean, title: str) -> str:
+def _boolean_text(answer: Boolean, view: View) -> str:
     return ("true" if answer.value else "false") + "\n"
 
 
-def _json(answer: Rows | Boolean, title: str) -> str:
+def _json(answer: Rows | Boolean, view: View) -> str:
     return json.dumps(answer.as_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 OUTPUT_FORMATS: Registry[OutputFormat] = Registry("output format")
 for _fmt in (
-    OutputFormat("table", "text/plain", "txt", {"SELECT": lambda a, t: table(a), "ASK": _boolean_text},
+    OutputFormat("table", "text/plain", "txt", {"SELECT": lambda a, v: table(a), "ASK": _boolean_text},
                  human=True),
-    OutputFormat("csv", "text/csv", "csv", {"SELECT": lambda a, t: delimited(a, ","), "ASK": _boolean_text}),
+    OutputFormat("csv", "text/csv", "csv", {"SELECT": lambda a, v: delimited(a, ","), "ASK": _boolean_text}),
     OutputFormat("tsv", "text/tab-separated-values", "tsv",
-                 {"SELECT": lambda a, t: delimited(a, "\t"), "ASK": _boolean_text}),
+                 {"SELECT": lambda a, v: delimited(a, "\t"), "ASK": _boolean_text}),
     OutputFormat("json", "application/sparql-results+json", "json", {"SELECT": _json, "ASK": _json}),
     OutputFormat("markdown", "text/markdown", "md",
-                 {"SELECT": lambda a, t: markdown(a), "ASK": _boolean_text}, human=True),
-    OutputFormat("html", "text/html", "html", {"SELECT": html_page}, human=True),
+                 {"SELECT": lambda a, v: markdown(a), "ASK": _boolean_text}, human=True),
+    OutputFormat("html", "text/html", "html", {"SELECT": lambda a, v: html_page(a, v.title)}, human=True),
     OutputFormat("turtle", "text/turtle", "ttl", {"CONSTRUCT": _graph("turtle")}),
     OutputFormat("ntriples", "application/n-triples", "nt", {"CONSTRUCT": _graph("ntriples")}),
     OutputFormat("jsonld", "application/ld+json", "jsonld", {"CONSTRUCT": _graph("jsonld")}),
@@ -163,6 +189,6 @@ for _fmt in (
 DEFAULT_FORMAT = {"SELECT": "table", "CONSTRUCT": "turtle", "ASK": "table"}
 
 
-def render(answer: Answer, fmt: str | None = None, title: str = "hcc-kg evidence table") -> str | bytes:
+def render(answer: Answer, fmt: str | None = None, view: View | None = None) -> str | bytes:
     """Any answer in a registered format (None: the answer form's default)."""
-    return OUTPUT_FORMATS[fmt or DEFAULT_FORMAT[answer.form]].render(answer, title)
+    return OUTPUT_FORMATS[fmt or DEFAULT_FORMAT[answer.form]].render(answer, view)
