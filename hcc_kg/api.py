@@ -10,9 +10,10 @@ own ontology. Front ends only parse options, call it, and hand the answer to a r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hcc_kg.config import Paths
 from hcc_kg.errors import BuildMissing, QueryError
@@ -22,6 +23,9 @@ from hcc_kg.query.results import Answer, Boolean, Rows, Triples
 from hcc_kg.query.saved import SavedQuery, bound_text, catalog, find_query, parse_query_file
 from hcc_kg.release.layout import Release
 from hcc_kg.terms import TermIndex
+
+if TYPE_CHECKING:
+    from hcc_kg.query.evidence import Finding
 
 
 class KnowledgeGraph:
@@ -66,7 +70,7 @@ class KnowledgeGraph:
     # -- saved queries ----------------------------------------------------------------------------
 
     @cached_property
-    def _headers(self) -> dict[str, Any]:
+    def query_headers(self) -> dict[str, Any]:
         """Query headers as parsed by the build (saves PyYAML on a cold start); none from an endpoint."""
         import json
 
@@ -80,13 +84,13 @@ class KnowledgeGraph:
 
     def catalog(self) -> list[SavedQuery]:
         """The saved queries with their headers (title, description, parameters, tags), by name."""
-        return catalog(self.paths.queries_dir, self._headers)
+        return catalog(self.paths.queries_dir, self.query_headers)
 
     def saved(self, name_or_file: str | Path | SavedQuery) -> SavedQuery:
         """A saved query by name (or unique prefix / suffix), or an ad-hoc ``.rq`` file."""
         if isinstance(name_or_file, SavedQuery):
             return name_or_file
-        return find_query(self.paths.queries_dir, str(name_or_file), self._headers)
+        return find_query(self.paths.queries_dir, str(name_or_file), self.query_headers)
 
     def bind(self, query: SavedQuery, params: dict[str, str]) -> str:
         """The query text with its parameters bound (terms resolved in this graph's own ontology)."""
@@ -125,7 +129,7 @@ class KnowledgeGraph:
 
     def _api(self, name: str, **params: str) -> Rows:
         """Run one of the library's own queries (``queries/api``)."""
-        query = parse_query_file(self.paths.api_dir / f"{name}.rq", self._headers)
+        query = parse_query_file(self.paths.api_dir / f"{name}.rq", self.query_headers)
         return self.backend.select(self.bind(query, params))
 
     # -- what the graph holds ---------------------------------------------------------------------
@@ -149,6 +153,12 @@ class KnowledgeGraph:
         from hcc_kg.query.stats import from_rows
 
         return from_rows(self._api("source_stats"))
+
+    def findings(self, ids: Iterable[str]) -> list[Finding]:
+        """The findings with these curated ids (or IRIs), every detail resolved, in the order given."""
+        from hcc_kg.query.evidence import load_findings
+
+        return load_findings(self, ids)
 
     def manifest(self) -> dict[str, Any]:
         """The release's manifest; an endpoint has none (an empty dict)."""

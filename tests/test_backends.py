@@ -348,3 +348,24 @@ def test_catalog_lists_the_saved_questions(any_kg: KnowledgeGraph) -> None:
     assert "flagship" in flagship.tags
     assert not any(name in catalog for name in ("source_stats", "arm_not_in_study")), \
         "library and check queries are not reviewer questions"
+
+
+def test_findings_read_back_with_every_detail(any_kg: KnowledgeGraph) -> None:
+    """The typed finding records views and exports use: He 2019 and the oligometastasis HR, from the graph."""
+    from decimal import Decimal
+
+    he, oligo = any_kg.findings(["f004-he2019-os", "https://w3id.org/hcc-kg/id/finding/f002-hr-mv-oligo"])
+    assert (he.value, he.comparator_value, he.unit, he.p_text, he.direction) == (
+        Decimal("13.37"), Decimal("7.13"), "months", "P<0.001", "benefit")
+    assert he.arm is not None and he.arm.regimen == "FOLFOX-HAIC + sorafenib"
+    assert he.comparator is not None and he.comparator.regimen_zh == "索拉非尼"
+    assert he.reference is not None and (he.reference.number, he.reference.doi, he.reference.year) == (
+        12, "10.1001/jamaoncol.2019.0250", 2019)
+    assert he.designs == (("MultiCentreStudy", "multicentre study"),
+                          ("RandomisedControlledTrial", "randomised controlled trial"))
+    assert he.quotes == (("相较于索拉非尼，FOLFOX-HAIC联合索拉非尼能显著改善伴门静脉浸润HCC患者的中位OS"
+                          "（13.37个月vs.7.13个月，P<0.001）", "zh"),)
+    assert (oligo.estimate, oligo.ci_low, oligo.ci_high, oligo.analysis, oligo.factor) == (
+        Decimal("2.213"), Decimal("1.017"), Decimal("4.816"), "multivariate", "Oligometastasis")
+    assert oligo.is_ratio and not he.is_ratio and oligo.study_size == 76
+    assert any_kg.findings(["no-such-finding"]) == []

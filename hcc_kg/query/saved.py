@@ -9,7 +9,7 @@ spliced into the query, only the N-Triples form of a validated term.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,36 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
     return Literal(value)
 
 
+def with_values(query: SavedQuery, variable: str, iris: Iterable[str]) -> str:
+    """The query text with ``?variable`` bound to each of ``iris`` (a one-column VALUES block).
+
+    Each IRI is written by pyoxigraph (validated, escaped), never spliced in as text.
+    """
+    from pyoxigraph import NamedNode
+
+    try:
+        cells = " ".join(str(NamedNode(i)) for i in iris)
+    except ValueError as exc:
+        raise QueryError(f"{query.name}: not an IRI: {exc}") from exc
+    return _insert_values(query, f"\n  VALUES ?{variable} {{ {cells} }}\n")
+
+
+def _insert_values(query: SavedQuery, block: str) -> str:
+    """Put ``block`` at the start of every WHERE group, sub-selects included.
+
+    A sub-select does not see the outer group's bindings, so a parameter's variable means the
+    parameter throughout the query only if every group binds it, as in grlc.
+    """
+    ends = [m.end() for m in _WHERE.finditer(_body(query.text))]
+    if not ends:
+        raise QueryError(f"{query.name}: a query with params needs a 'WHERE {{' group to bind them in")
+    pieces, last = [], 0
+    for end in ends:
+        pieces += [query.text[last:end], block]
+        last = end
+    return "".join(pieces) + query.text[last:]
+
+
 def bound_text(query: SavedQuery, values: dict[str, str], terms: TermIndex | None) -> str:
     """The query text with its parameters bound as a VALUES block; unknown parameters are errors."""
     declared = {p.name: p for p in query.params}
@@ -273,14 +303,4 @@ def bound_text(query: SavedQuery, values: dict[str, str], terms: TermIndex | Non
         cells.append(str(bind_term(param, value, terms)))
     if not names:
         return query.text
-    block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}\n"
-    # Bound in every WHERE group, sub-selects included (a sub-select does not see the outer group's
-    # bindings): a parameter's variable means the parameter throughout the query, as in grlc.
-    ends = [m.end() for m in _WHERE.finditer(_body(query.text))]
-    if not ends:
-        raise QueryError(f"{query.name}: a query with params needs a 'WHERE {{' group to bind them in")
-    pieces, last = [], 0
-    for end in ends:
-        pieces += [query.text[last:end], block]
-        last = end
-    return "".join(pieces) + query.text[last:]
+    return _insert_values(query, f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}\n")

@@ -1,0 +1,251 @@
+"""Findings as typed records read back from the graph, for views and exports that need every detail.
+
+A saved query answers a question with a few columns; a summary-of-findings table, a forest plot or a
+FHIR Evidence resource needs the whole finding: its arms with their sizes, its study's design, the
+cited publication, the verbatim quotes, the recorded conflicts. ``load_findings`` reads those with the
+library's ``node_properties.rq`` (a few round trips, whichever backend), never from the YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, RDF, RDFS
+
+if TYPE_CHECKING:
+    from hcc_kg.api import KnowledgeGraph
+
+FINDING = ID + "finding/"
+MAX_NODES_PER_QUERY = 2_000
+
+# the properties followed from a finding to the nodes a reader needs, hop by hop
+_FOLLOW = {HCC + p for p in ("study", "exposure", "referenceExposure", "population", "citedReference",
+                             "measuredVariable", "prognosticFactor", "responseCriteria", "regimen", "design",
+                             "includesCriterion", "excludesCriterion")} | {DCTERMS + "source"}
+
+
+class Node:
+    """One subject's properties as SPARQL JSON bindings, by property IRI."""
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.values: dict[str, list[dict[str, str]]] = {}
+
+    def all(self, prop: str) -> list[str]:
+        """Every value of a property (IRIs or lexical forms), sorted for stable output."""
+        return sorted(v["value"] for v in self.values.get(prop, []))
+
+    def first(self, prop: str) -> str | None:
+        """The value of a single-valued property, or None."""
+        values = self.all(prop)
+        return values[0] if values else None
+
+    def label(self, lang: str = "en") -> str | None:
+        """The rdfs:label in ``lang`` (else any label)."""
+        labels = self.values.get(RDFS + "label", [])
+        chosen = ([v["value"] for v in labels if v.get("xml:lang") == lang]
+                  or sorted(v["value"] for v in labels))
+        return chosen[0] if chosen else None
+
+    def tagged(self, prop: str) -> list[tuple[str, str]]:
+        """Language-tagged values as (text, language)."""
+        return sorted((v["value"], v.get("xml:lang", "")) for v in self.values.get(prop, []))
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text not in (None, "") else None
+
+
+def _local(iri: str | None, base: str) -> str | None:
+    return iri[len(base):] if iri and iri.startswith(base) else iri
+
+
+@dataclass(frozen=True)
+class ArmView:
+    """An arm as a finding's reader sees it."""
+
+    id: str
+    label: str | None
+    size: int | None
+    regimen: str | None
+    regimen_zh: str | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cited publication as the source's reference list gives it."""
+
+    iri: str
+    number: int | None
+    label: str | None
+    authors: str | None
+    title: str | None
+    journal: str | None
+    year: int | None
+    doi: str | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Everything the graph says about one finding, with the records it points at resolved."""
+
+    id: str
+    iri: str
+    label: str | None
+    study_id: str
+    study_label: str | None
+    study_size: int | None
+    designs: tuple[tuple[str, str], ...]
+    """(term id, English label) of each design term of the study."""
+    registry_id: str | None
+    arm: ArmView | None
+    comparator: ArmView | None
+    population: str | None
+    criteria: tuple[str, ...]
+    endpoint: str
+    endpoint_label: str | None
+    statistic: str
+    timepoint: str | None
+    outcome_detail: str | None
+    subgroup: str | None
+    analysis: str | None
+    value: Decimal | None
+    comparator_value: Decimal | None
+    unit: str | None
+    value_relation: str | None
+    value_note: str | None
+    hazard_ratio: Decimal | None
+    ci_low: Decimal | None
+    ci_high: Decimal | None
+    ci_level: Decimal | None
+    ci_of: str | None
+    p_text: str | None
+    p_relation: str | None
+    p_value: Decimal | None
+    significant: bool | None
+    direction: str
+    factor: str | None
+    factor_label: str | None
+    reference: Reference | None
+    source_id: str
+    source_title: str | None
+    source_file: str | None
+    quotes: tuple[tuple[str, str], ...] = field(default=())
+    """(verbatim passage, language) pairs, as curated."""
+    conflicts_with: tuple[str, ...] = ()
+    conflict_note: str | None = None
+    note: str | None = None
+
+    @property
+    def is_ratio(self) -> bool:
+        """Whether the finding is a ratio estimate (hazard or odds ratio) a forest plot can draw."""
+        return self.statistic in ("hazard-ratio", "odds-ratio") or self.hazard_ratio is not None
+
+    @property
+    def estimate(self) -> Decimal | None:
+        """The ratio estimate: the hazard ratio field, else the value of a ratio statistic."""
+        return self.hazard_ratio if self.hazard_ratio is not None else (self.value if self.is_ratio else None)
+
+
+def finding_iri(id_or_iri: str) -> str:
+    """A finding's IRI from its curated id or its IRI."""
+    return id_or_iri if id_or_iri.startswith(("http://", "https://")) else FINDING + id_or_iri
+
+
+def _describe(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, Node]:
+    from hcc_kg.query.saved import parse_query_file, with_values
+
+    query = parse_query_file(kg.paths.api_dir / "node_properties.rq", kg.query_headers)
+    todo = sorted(set(iris))
+    nodes: dict[str, Node] = {}
+    for start in range(0, len(todo), MAX_NODES_PER_QUERY):
+        chunk = todo[start:start + MAX_NODES_PER_QUERY]
+        for row in kg.backend.select(with_values(query, "node", chunk)):
+            node = nodes.setdefault(row["node"]["value"], Node(row["node"]["value"]))
+            node.values.setdefault(row["property"]["value"], []).append(row["value"])
+    return nodes
+
+
+def load_findings(kg: KnowledgeGraph, ids: Iterable[str]) -> list[Finding]:
+    """The findings with these ids (or IRIs), in the order given; unknown ids are left out."""
+    order = list(dict.fromkeys(finding_iri(i) for i in ids))
+    nodes = _describe(kg, order)
+    frontier = set(order)
+    for _ in range(3):  # finding -> study, arms, population, reference, source -> regimens, designs, terms
+        linked = {v["value"] for iri in frontier if iri in nodes for prop, values in nodes[iri].values.items()
+                  if prop in _FOLLOW for v in values if v["type"] == "uri"} - set(nodes)
+        if not linked:
+            break
+        nodes.update(_describe(kg, linked))
+        frontier = linked
+    return [_finding(nodes, iri) for iri in order
+            if iri in nodes and HCC + "Finding" in nodes[iri].all(RDF + "type")]
+
+
+def _arm(nodes: dict[str, Node], iri: str | None) -> ArmView | None:
+    if iri is None or iri not in nodes:
+        return None
+    arm = nodes[iri]
+    regimen = nodes.get(arm.first(HCC + "regimen") or "")
+    size = arm.first(HCC + "sampleSize")
+    return ArmView(_local(iri, ID + "arm/") or iri, arm.label(), int(Decimal(size)) if size else None,
+                   regimen.label("en") if regimen else None, regimen.label("zh") if regimen else None)
+
+
+def _reference(nodes: dict[str, Node], iri: str | None) -> Reference | None:
+    if iri is None or iri not in nodes:
+        return None
+    ref = nodes[iri]
+    number, year = ref.first(HCC + "referenceNumber"), ref.first(HCC + "year")
+    return Reference(iri, int(Decimal(number)) if number else None, ref.label(), ref.first(HCC + "authors"),
+                     ref.first(DCTERMS + "title"), ref.first(HCC + "journal"),
+                     int(Decimal(year)) if year else None, ref.first(BIBO + "doi"))
+
+
+def _finding(nodes: dict[str, Node], iri: str) -> Finding:
+    f = nodes[iri]
+    h = HCC
+
+    def node(prop: str) -> Node:
+        return nodes.get(f.first(prop) or "", Node(""))
+
+    study, population, endpoint, source = node(h + "study"), node(h + "population"), \
+        node(h + "measuredVariable"), node(DCTERMS + "source")
+    factor = f.first(h + "prognosticFactor")
+    size = study.first(h + "sampleSize")
+    significant = f.first(h + "significant")
+    return Finding(
+        id=_local(iri, FINDING) or iri, iri=iri, label=f.label(),
+        study_id=_local(study.iri, ID + "study/") or "", study_label=study.label(),
+        study_size=int(Decimal(size)) if size else None,
+        designs=tuple((_local(d, HCC) or d, (nodes[d].label() if d in nodes else None) or d)
+                      for d in study.all(h + "design")),
+        registry_id=study.first(h + "registryId"),
+        arm=_arm(nodes, f.first(h + "exposure")), comparator=_arm(nodes, f.first(h + "referenceExposure")),
+        population=population.label(),
+        criteria=tuple(_local(c, HCC) or c for c in population.all(h + "includesCriterion")),
+        endpoint=_local(endpoint.iri, HCC) or "", endpoint_label=endpoint.label(),
+        statistic=f.first(h + "statisticType") or "", timepoint=f.first(h + "timepoint"),
+        outcome_detail=f.first(h + "outcomeDetail"), subgroup=f.first(h + "subgroup"),
+        analysis=f.first(h + "analysis"),
+        value=_decimal(f.first(h + "value")), comparator_value=_decimal(f.first(h + "comparatorValue")),
+        unit=f.first(h + "unit"), value_relation=f.first(h + "valueRelation"),
+        value_note=f.first(h + "valueNote"),
+        hazard_ratio=_decimal(f.first(h + "hazardRatio")), ci_low=_decimal(f.first(h + "ciLower")),
+        ci_high=_decimal(f.first(h + "ciUpper")), ci_level=_decimal(f.first(h + "ciLevel")),
+        ci_of=f.first(h + "ciOf"),
+        p_text=f.first(h + "pValueText"), p_relation=f.first(h + "pRelation"),
+        p_value=_decimal(f.first(h + "pValue")),
+        significant=None if significant is None else significant in ("true", "1"),
+        direction=f.first(h + "direction") or "",
+        factor=_local(factor, HCC), factor_label=nodes[factor].label() if factor in nodes else None,
+        reference=_reference(nodes, f.first(h + "citedReference")),
+        source_id=_local(source.iri, ID + "source/") or "", source_title=source.first(DCTERMS + "title"),
+        source_file=source.first(h + "sourceFile"),
+        quotes=tuple(f.tagged(h + "quote")),
+        conflicts_with=tuple(_local(c, FINDING) or c for c in f.all(h + "conflictsWith")),
+        conflict_note=f.first(h + "conflictNote"), note=f.first(RDFS + "comment"),
+    )
