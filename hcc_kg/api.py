@@ -20,6 +20,7 @@ from hcc_kg.errors import BuildMissing, QueryError
 from hcc_kg.export.selection import Selection
 from hcc_kg.query.backends import Backend, EndpointBackend, OxigraphBackend
 from hcc_kg.query.results import Answer, Boolean, Rows, Triples
+from hcc_kg.query.safety import Limits
 from hcc_kg.query.saved import SavedQuery, bound_text, catalog, find_query, parse_query_file
 from hcc_kg.release.layout import Release
 from hcc_kg.terms import TermIndex
@@ -38,21 +39,26 @@ class KnowledgeGraph:
 
     @classmethod
     def open(cls, build_dir: str | Path | None = None, in_memory: bool = False,
-             paths: Paths | None = None) -> KnowledgeGraph:
-        """The current release of a build folder, on its on-disk store or loaded into memory."""
+             paths: Paths | None = None, limits: Limits | None = None) -> KnowledgeGraph:
+        """The current release of a build folder, on its on-disk store or loaded into memory.
+
+        ``limits`` (a deadline and an answer size limit) apply to every query; SERVICE is always refused.
+        """
         paths = paths or Paths()
         release = Release.current(Path(build_dir) if build_dir is not None else paths.build_dir)
         kind = "in-memory copy of" if in_memory else "store of"
-        backend = OxigraphBackend(release.open_store(in_memory), f"{kind} release {release.name}")
+        backend = OxigraphBackend(release.open_store(in_memory), f"{kind} release {release.name}", limits)
         return cls(backend, release, paths)
 
     @classmethod
-    def connect(cls, endpoint_url: str, timeout: float = 30.0, paths: Paths | None = None) -> KnowledgeGraph:
+    def connect(cls, endpoint_url: str, timeout: float = 30.0, paths: Paths | None = None,
+                limits: Limits | None = None) -> KnowledgeGraph:
         """A SPARQL 1.1 endpoint holding an hcc-kg graph.
 
-        That is ``hcc-kg serve``, or any store the graph was published to.
+        That is ``hcc-kg serve``, or any store the graph was published to. ``timeout`` is a total
+        deadline per query (``limits`` overrides it and sets the answer size limit too).
         """
-        return cls(EndpointBackend(endpoint_url, timeout), None, paths)
+        return cls(EndpointBackend(endpoint_url, timeout, limits), None, paths)
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -175,8 +181,19 @@ class KnowledgeGraph:
         return [Quad(t.subject, t.predicate, t.object) for t in self.backend.all_triples()]
 
     def subset_findings(self, selection: Selection) -> list[str]:
-        """IRIs of the findings a selection's filters choose (``queries/api/subset_findings.rq``)."""
-        return self._api("subset_findings", **selection.filters()).column("finding")
+        """IRIs of the findings a selection's filters choose (``queries/api/subset_findings.rq``).
+
+        A ``source`` the graph does not hold is an error, not an empty subset (a typo must not
+        export an 8-triple file); asked only when nothing matched.
+        """
+        found = self._api("subset_findings", **selection.filters()).column("finding")
+        if not found and selection.source:
+            from hcc_kg.namespaces import HCC, iri
+
+            source = iri("source", selection.source).value
+            if not self.backend.ask(f"ASK {{ <{source}> a <{HCC}SourceDocument> }}"):
+                raise QueryError(f"no source document {selection.source} in this graph")
+        return found
 
     def select_quads(self, selection: Selection) -> list[Any]:
         """The sorted quads of one export: a part, a self-contained subset, or a saved CONSTRUCT's answer."""

@@ -50,13 +50,18 @@ def _paths(data_dir: Path | None = None, seeds_dir: Path | None = None, build_di
     return dataclasses.replace(base, **{k: v for k, v in given.items() if v is not None})
 
 
-def _open(build_dir: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> Any:
+def _open(build_dir: Path | None, endpoint: str | None = None, timeout: float = 30.0,
+          max_mb: float = 256.0) -> Any:
     from hcc_kg.api import KnowledgeGraph
+    from hcc_kg.query.safety import Limits
 
+    if timeout <= 0 or max_mb <= 0:
+        raise click.BadParameter("must be a positive number", param_hint="--timeout/--max-mb")
     paths = _paths(build_dir=build_dir)
+    limits = Limits(timeout_s=timeout, max_bytes=int(max_mb * 1e6))
     if endpoint:
-        return KnowledgeGraph.connect(endpoint, timeout, paths=paths)
-    return KnowledgeGraph.open(paths.build_dir, paths=paths)
+        return KnowledgeGraph.connect(endpoint, timeout, paths=paths, limits=limits)
+    return KnowledgeGraph.open(paths.build_dir, paths=paths, limits=limits)
 
 
 def _emit(data: str | bytes, output: Path | None) -> None:
@@ -151,19 +156,25 @@ def query_list(fmt: str) -> None:
     Example:
       hcc-kg query list
     """
+    from hcc_kg.errors import QueryError
     from hcc_kg.query.saved import catalog
 
-    queries = catalog(_paths().queries_dir)
-    if not queries:
+    problems: list[QueryError] = []
+    queries = catalog(_paths().queries_dir, problems=problems)
+    if not queries and not problems:
         raise HccKgError(f"no saved queries found in {_paths().queries_dir}")
     if fmt == "json":
         import json
 
         click.echo(json.dumps([q.as_dict() for q in queries], ensure_ascii=False, indent=2))
-        return
-    for q in queries:
-        params = " ".join(f"{p.name}={p.default or '?'}" for p in q.params)
-        click.echo(f"{q.name}\n    {q.summary}" + (f"\n    params: {params}" if params else ""))
+    else:
+        for q in queries:
+            params = " ".join(f"{p.name}={p.default or '?'}" for p in q.params)
+            click.echo(f"{q.name}\n    {q.summary}" + (f"\n    params: {params}" if params else ""))
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @query.command("show")
@@ -194,28 +205,35 @@ def _params(items: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter.")
 @click.option("--format", "fmt", type=OUTPUT_FORMAT, default=None,
-              help="Output format (default: table for SELECT and ASK, turtle for CONSTRUCT).")
+              help="Output format (default: table for SELECT and ASK, turtle for CONSTRUCT). sof: a "
+                   "summary-of-findings table, Markdown on stdout, or -o .html/.md/.csv; forest: a forest "
+                   "plot, SVG on stdout, or -o .svg/.png/.pdf.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to a file.")
 @click.option("--endpoint", default=None,
               help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Endpoint timeout in seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Deadline for the query in seconds (embedded store or endpoint).")
+@click.option("--max-mb", type=float, default=256.0, show_default=True,
+              help="Largest answer accepted, in MB.")
 @BUILD_OPTION
 def query_run(name: str, params: tuple[str, ...], fmt: str | None, output: Path | None, endpoint: str | None,
-              timeout: float, build_dir: Path | None) -> None:
+              timeout: float, max_mb: float, build_dir: Path | None) -> None:
     """Run a saved query by name, or an ad-hoc .rq file.
 
     \b
     Examples:
       hcc-kg query run 01_haic_combinations_os_pvi -p population=门静脉癌栓
       hcc-kg query run my.rq --format csv -o out.csv
+      hcc-kg query run 01_haic_combinations_os_pvi --format sof -o sof.html
+      hcc-kg query run 09_prognostic_factors --format forest -o forest.png
       hcc-kg query run 01_haic_combinations_os_pvi --endpoint http://127.0.0.1:7878/query
     """
     from hcc_kg.render.formats import View, render
 
     values = _params(params)
-    kg = _open(build_dir, endpoint, timeout)
+    kg = _open(build_dir, endpoint, timeout, max_mb)
     saved = kg.saved(name)
-    _emit(render(kg.query(saved, **values), fmt, View(saved.summary, saved, kg, output)), output)
+    _emit(render(kg.query(saved, **values), fmt, View(saved.summary, saved, kg, output, values)), output)
 
 
 @cli.command()
@@ -248,10 +266,18 @@ def lint(data_dir: Path | None, fix: bool) -> None:
     from hcc_kg.curation.validate import data_files
 
     wrong = run(data_files(_paths(data_dir).data_dir), fix=fix)
-    for path in wrong:
-        click.echo(f"{'rewrote' if fix else 'not canonical'}: {path}", err=True)
-    if wrong and not fix:
-        click.echo("run `hcc-kg lint --fix` to rewrite them", err=True)
+    for item in wrong:
+        if item.fixed:
+            click.echo(f"rewrote: {item.path}", err=True)
+        elif item.comment_line is not None:
+            click.echo(f"{'error' if fix else 'not canonical'}: {item.path}:{item.comment_line}: has a "
+                       "YAML comment, which lint --fix would delete; move it into a note: field or remove it "
+                       f"({'left unchanged' if fix else 'lint --fix will not rewrite this file'})", err=True)
+        else:
+            click.echo(f"not canonical: {item.path}", err=True)
+    if any(not item.fixed for item in wrong):
+        if not fix:
+            click.echo("run `hcc-kg lint --fix` to rewrite them", err=True)
         sys.exit(1)
 
 
@@ -281,6 +307,7 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
       hcc-kg export -o hcc-kg.ttl
       hcc-kg export --therapy HAIC --format jsonld -o haic.jsonld
       hcc-kg export --population 门静脉癌栓 --endpoint OS -o pvi-os.ttl
+      hcc-kg export --format fhir --therapy HAIC -o haic.fhir.json   # FHIR R5 Evidence bundle
     """
     from hcc_kg.export.selection import Selection
 
@@ -337,10 +364,20 @@ def publish(endpoint: str, update_url: str | None, store_url: str | None, graph:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", type=int, default=7878, show_default=True)
-@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
+@click.option("--allow-update", is_flag=True,
+              help="Run Oxigraph's own read-write server instead (no guard; for publishing tests).")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Deadline per query in seconds; the engine cancels the evaluation.")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Address-space cap of the engine process; a query that exceeds it restarts the engine.")
+@click.option("--max-mb", type=float, default=256.0, show_default=True, help="Largest answer sent, in MB.")
 @BUILD_OPTION
-def serve(host: str, port: int, allow_update: bool, build_dir: Path | None) -> None:
-    """Serve a copy of the current build over SPARQL 1.1 with Oxigraph's server (read-only by default).
+def serve(host: str, port: int, allow_update: bool, timeout: float, memory_mb: int, max_mb: float,
+          build_dir: Path | None) -> None:
+    """Serve a copy of the current build over SPARQL 1.1 (read-only, SERVICE refused, with limits).
+
+    Oxigraph's server is the engine, on a private port behind a guard that refuses federated
+    queries, caps answers and restarts the engine if a query takes all its memory.
 
     \b
     Example:
@@ -349,18 +386,49 @@ def serve(host: str, port: int, allow_update: bool, build_dir: Path | None) -> N
     from hcc_kg.endpoint.serve import serve_release
     from hcc_kg.release.layout import Release
 
+    if timeout <= 0 or max_mb <= 0:
+        raise click.BadParameter("must be a positive number", param_hint="--timeout/--max-mb")
     release = Release.current(_paths(build_dir=build_dir).build_dir)
-    click.echo(f"serving {release.name} on http://{host}:{port}/query "
-               f"({'read-write' if allow_update else 'read-only'})", err=True)
-    sys.exit(serve_release(release, host, port, allow_update))
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {release.name} on {url} ({'read-write' if allow_update else 'read-only'}, "
+                   f"timeout {timeout:g} s, engine memory {memory_mb} MB)", err=True)
+
+    if allow_update:
+        ready(f"http://{host}:{port}/query")
+    sys.exit(serve_release(release, host, port, allow_update, timeout, memory_mb, int(max_mb * 1e6),
+                           ready=ready))
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def main() -> None:
-    """Entry point: library errors become one clear message and exit code 1."""
+    """Entry point: every error is one clear message and exit code 1, never a traceback.
+
+    Usage errors keep click's exit code 2. An error no handler expected is reported as an internal
+    error in one line; ``HCC_KG_DEBUG=1`` shows its traceback instead.
+    """
+    import os
+
     try:
         cli(standalone_mode=True)
     except HccKgError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # a file the user named or a folder the build writes: say which, and why
+        if os.environ.get("HCC_KG_DEBUG"):
+            raise
+        names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+        where = f"{' -> '.join(names)}: " if names else ""
+        click.echo(f"error: {where}{_one_line(exc.strerror or exc)}", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("HCC_KG_DEBUG"):
+            raise
+        click.echo(f"error: internal error: {type(exc).__name__}: {_one_line(exc)} "
+                   "(set HCC_KG_DEBUG=1 for the traceback)", err=True)
         sys.exit(1)
 
 

@@ -42,7 +42,8 @@ class Paths:
     """The locations one run works with; the CLI fills them from options, tests make their own."""
 
     ontology_dir: Path = field(default_factory=lambda: _resource("_ontology", "ontology"))
-    queries_dir: Path = field(default_factory=lambda: _resource("_queries", "queries"))
+    queries_dir: Path = field(default_factory=lambda: Path(os.environ["HCC_KG_QUERIES"])
+                              if "HCC_KG_QUERIES" in os.environ else _resource("_queries", "queries"))
     data_dir: Path = field(default_factory=lambda: _in_checkout("data"))
     seeds_dir: Path = field(default_factory=_seeds)
     build_dir: Path = field(default_factory=_build)

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from hcc_kg.errors import HccKgError
 from hcc_kg.namespaces import HCC, OWL, RDF, RDFS, SKOS
 
 GENID = "/.well-known/genid/"
@@ -65,11 +66,15 @@ class TermIndex:
 
     @classmethod
     def from_ontology(cls, path: Path) -> TermIndex:
-        """Parse the ontology Turtle file and index its classes."""
+        """Parse the ontology Turtle file and index its classes; HccKgError if it cannot be read."""
         import pyoxigraph
 
-        with path.open("rb") as handle:
-            return cls.from_quads(list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE)))
+        try:
+            with path.open("rb") as handle:
+                quads = list(pyoxigraph.parse(handle, format=pyoxigraph.RdfFormat.TURTLE))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise HccKgError(f"{path}: cannot read the ontology: {exc}") from exc
+        return cls.from_quads(quads)
 
     def to_json(self) -> str:
         """The index as JSON (sorted, stable bytes): the build writes it into each release."""

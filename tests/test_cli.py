@@ -26,7 +26,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def test_data_files_are_in_canonical_form(repo_paths: Paths) -> None:
     wrong = lint(data_files(repo_paths.data_dir))
-    assert wrong == [], f"not canonical: {[p.name for p in wrong]}; run `hcc-kg lint --fix`"
+    assert wrong == [], f"not canonical: {[p.path.name for p in wrong]}; run `hcc-kg lint --fix`"
 
 
 def test_lint_fix_rewrites_and_keeps_the_records(tmp_path: Path, repo_paths: Paths) -> None:
@@ -140,7 +140,8 @@ def test_construct_and_ask_answers_render(built, tmp_path: Path) -> None:  # typ
     proc = subprocess.run([HCC_KG, "query", "run", "01", "--build-dir", build_dir, "--format", "turtle"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and proc.stderr == (
-        "error: format 'turtle' cannot write a SELECT answer; use one of table, csv, tsv, json, markdown, html\n")
+        "error: format 'turtle' cannot write a SELECT answer; use one of table, csv, tsv, json, markdown, html, "
+        "sof, forest\n")
 
 
 def test_query_list_as_json() -> None:

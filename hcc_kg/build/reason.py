@@ -8,6 +8,7 @@ inferred types of each regimen (e.g. HAICCombination), which the build materiali
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def classify_regimens(ontology_quads: list[Quad], regimen_quads: list[Quad]) -> 
     """Run HermiT and return rdf:type quads for every regimen's inferred hcc: classes."""
     import owlready2
 
+    java = shutil.which(owlready2.JAVA_EXE)
+    if java is None:
+        raise HccKgError(f"Java ({owlready2.JAVA_EXE!r}) is not on PATH, and the OWL reasoner (HermiT) runs "
+                         "on it: install Java 17 or use --no-reason")
     logging.getLogger("owlready2").setLevel(logging.ERROR)
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="hcc-kg-reason-") as tmp:
@@ -38,6 +43,10 @@ def classify_regimens(ontology_quads: list[Quad], regimen_quads: list[Quad]) -> 
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             raise InconsistentOntology(f"the ontology is inconsistent under HermiT: {exc}") from exc
+        except (owlready2.OwlReadyJavaError, OSError) as exc:  # Java too old, killed, or unrunnable
+            detail = " ".join(str(exc).split())[:300]
+            raise HccKgError(f"the OWL reasoner (HermiT, on Java {java}) failed: {detail}; "
+                             "install Java 17 or use --no-reason") from exc
         regimens = {value(q.subject) for q in regimen_quads
                     if q.predicate.value == RDF_TYPE and value(q.object) == HCC + "Regimen"}
         inferred: list[Quad] = []

@@ -24,6 +24,14 @@ class RecordKind:
     """The hcc: classes its records are typed with (local names)."""
     compared: bool = True
     """Whether ``hcc-kg diff`` reports changes to it field by field."""
+    noun: str = ""
+    """How reports name one record of the kind (default: ``name``)."""
+    plural: str = ""
+    """How reports name several (default: the noun + "s"; "studies" is given)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "noun", self.noun or self.name)
+        object.__setattr__(self, "plural", self.plural or self.noun + "s")
 
     @property
     def class_iris(self) -> tuple[str, ...]:
@@ -33,13 +41,14 @@ class RecordKind:
 
 RECORD_KINDS: Registry[RecordKind] = Registry("record kind")
 for _kind in (
-    RecordKind("study", "studies", ("Study",)),
+    RecordKind("study", "studies", ("Study",), plural="studies"),
     RecordKind("finding", "findings", ("Finding",)),
     RecordKind("recommendation", "recommendations", ("ConsensusStatement", "TreatmentStrategy")),
     RecordKind("definition", "definitions", ("RefractorinessDefinition",)),
-    RecordKind("conflict", "conflicts", ("Conflict",), compared=False),
-    RecordKind("arm", None, ("Arm",), compared=False),
-    RecordKind("source", None, ("SourceDocument",), compared=False),
+    RecordKind("conflict", "conflicts", ("Conflict",)),
+    RecordKind("arm", None, ("Arm",)),
+    RecordKind("source", None, ("SourceDocument",)),
+    RecordKind("ref", None, ("CitedPublication",), noun="reference"),
 ):
     RECORD_KINDS.add(_kind.name, _kind)
 
@@ -48,6 +57,5 @@ SECTIONS: tuple[str, ...] = tuple(k.section for _, k in RECORD_KINDS.items() if 
 
 KIND_OF_SECTION = {k.section: k.name for _, k in RECORD_KINDS.items() if k.section}
 KIND_OF_CLASS = {iri: k.name for _, k in RECORD_KINDS.items() for iri in k.class_iris}
-COUNTED_CLASSES = tuple(c for _, k in RECORD_KINDS.items() for c in k.classes) + (
-    "Regimen", "CitedPublication")
+COUNTED_CLASSES = tuple(dict.fromkeys((*(c for _, k in RECORD_KINDS.items() for c in k.classes), "Regimen")))
 """Classes whose instances the build counts into the manifest."""

@@ -341,6 +341,43 @@ class LoadedFile(BaseModel):
         return None
 
 
+class _Anchor:
+    """Where a YAML anchor or alias was found, for the one-line refusal."""
+
+    def __init__(self, what: str, line: int) -> None:
+        self.what, self.line = what, line
+
+    def at(self, shown: str) -> Issue:
+        """The refusal, as an issue of the file shown as ``shown``."""
+        return Issue(shown, self.line, None, None,
+                     f"YAML anchors and aliases are not allowed in curated files ({self.what}); "
+                     "write the value out in full")
+
+
+def _first_anchor(text: str) -> _Anchor | None:
+    """The first anchor (``&a``) or alias (``*a``) in ``text``, found from libyaml's event stream.
+
+    Aliases are refused outright: a curated file has no need for them, and nested aliases expand
+    exponentially when the document is constructed (1 KB of nine levels of nine aliases makes
+    9**9 nodes). The events are read before anything is constructed, so a bomb costs microseconds;
+    files without '&' or '*' (nearly all) skip this pass. A syntax error stops the scan: the
+    loader then reports it.
+    """
+    if "&" not in text and "*" not in text:
+        return None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            if isinstance(event, yaml.AliasEvent):
+                return _Anchor(f"alias *{event.anchor}", line)
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                return _Anchor(f"anchor &{anchor}", line)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Issue]]:
     """Parse and schema-check one data file; never raises on bad content, returns issues instead."""
     shown = display or str(path)
@@ -359,6 +396,9 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
                             f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
     if not text.strip():
         return None, [Issue(shown, None, None, None, "file is empty")]
+    alias = _first_anchor(text)
+    if alias is not None:
+        return None, [alias.at(shown)]
     try:
         raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.YAMLError as exc:

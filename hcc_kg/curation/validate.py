@@ -11,7 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from hcc_kg.curation.kinds import SECTIONS
-from hcc_kg.curation.provenance import missing_numbers, numbers_in, quote_in_source, source_text
+from hcc_kg.curation.provenance import (
+    MIN_CONTEXT,
+    SourceRefused,
+    context_length,
+    missing_numbers,
+    numbers_in,
+    quote_in_source,
+    read_source,
+)
 from hcc_kg.curation.records import (
     ArmRecord,
     FindingRecord,
@@ -55,9 +63,12 @@ class Dataset:
         raise KeyError(record_id)
 
 
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
 def data_files(data_dir: Path) -> list[Path]:
-    """The curated data files, in a stable order."""
-    return sorted(p for p in data_dir.glob("*.yaml") if p.is_file())
+    """The curated data files, ``*.yaml`` and ``*.yml`` alike (a ``.yml`` file is never silently skipped)."""
+    return sorted(p for p in data_dir.glob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -76,7 +87,8 @@ def validate(
     paths = data_files(data_dir)
     issues: list[Issue] = []
     if not paths:
-        issues.append(Issue(_display(data_dir, root), None, None, None, "no *.yaml data files found"))
+        issues.append(Issue(_display(data_dir, root), None, None, None,
+                            "no *.yaml or *.yml data files found"))
     loaded: list[LoadedFile] = []
     for path in paths:
         file, file_issues = load_file(path, _display(path, root))
@@ -132,13 +144,13 @@ class _FileChecker:
 
     def run(self) -> list[Issue]:
         data = self.file.data
-        source_path = self.seeds_dir / data.source.file
-        if not source_path.is_file():
-            self.issues.append(Issue(self.file.display, self.file.raw.get("__lines__", {}).get("source"),
-                                     data.source.id, "source.file",
-                                     f"source document {data.source.file!r} not found in {self.seeds_dir}"))
-        else:
-            self.text = source_text(source_path)
+        try:
+            self.text = read_source(self.seeds_dir, data.source.file)
+        except SourceRefused as exc:
+            raw_source = self.file.raw.get("source")
+            line = raw_source.get("__lines__", {}).get("file") if isinstance(raw_source, dict) else None
+            line = line or self.file.raw.get("__lines__", {}).get("source")
+            self.issues.append(Issue(self.file.display, line, data.source.id, "source.file", str(exc)))
         seen_refs: set[int] = set()
         for i, ref in enumerate(data.references):
             if ref.number in seen_refs:
@@ -279,6 +291,11 @@ class _FileChecker:
 
     def check_quote(self, section: str, record: str, quote: Quote, numbers: dict[str, Decimal | int]) -> None:
         passages = quote_list(quote)
+        for passage in passages:
+            if passage.strip() and context_length(passage) < MIN_CONTEXT:
+                self.issue(section, record, "quote",
+                           f"quote {passage.strip()[:60]!r} is too short to identify its sentence: "
+                           f"give at least {MIN_CONTEXT} characters besides the numbers")
         if self.text is not None:
             for passage in passages:
                 if not quote_in_source(passage, self.text):

@@ -38,10 +38,25 @@ class Endpoints:
 
 
 def _request(method: str, url: str, body: bytes, content_type: str, timeout: float) -> None:
+    """One HTTP request under a total deadline (a server that trickles bytes cannot hold us)."""
+    from hcc_kg.errors import QueryError
+    from hcc_kg.query.backends import within
+    from hcc_kg.query.safety import Limits
+
+    try:
+        within(Limits(timeout_s=timeout), lambda: _send(method, url, body, content_type, timeout))
+    except QueryError as exc:
+        raise EndpointError(f"{method} {url} did not answer within {timeout:g} s") from exc
+
+
+def _send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise EndpointError(f"{url!r} is not an http(s) URL")
     request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user-given URL
-            response.read()
+            while response.read(64 * 1024):
+                pass
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
         raise EndpointError(f"{method} {url} answered HTTP {exc.code}: "
@@ -54,24 +69,41 @@ def _request(method: str, url: str, body: bytes, content_type: str, timeout: flo
         raise EndpointError(f"{method} {url} failed: {exc}") from exc
 
 
+def graph_term(graph: str) -> str:
+    """A target graph IRI as a SPARQL term, validated and written by pyoxigraph (never spliced in)."""
+    from pyoxigraph import NamedNode
+
+    try:
+        node = NamedNode(graph)
+    except ValueError as exc:
+        raise EndpointError(f"--graph {graph!r} is not an IRI ({exc})") from exc
+    if not graph.startswith(("http://", "https://", "urn:")) or any(c in graph for c in "<>\"{}|^`\\ "):
+        raise EndpointError(f"--graph {graph!r} is not an absolute http(s) or urn: IRI")
+    return str(node)
+
+
 def publish(ntriples: bytes, endpoints: Endpoints, graph: str | None = None, timeout: float = 120.0) -> str:
-    """Load the graph into a staging graph, then replace ``graph`` (default graph if None) in one update."""
-    staging = STAGING + uuid.uuid4().hex
-    url = endpoints.store + "?" + urllib.parse.urlencode({"graph": staging})
+    """Load the graph into a staging graph, then replace ``graph`` (default graph if None) in one update.
+
+    The target is checked before anything is sent; if the final MOVE fails, the staging graph is
+    dropped, so a failed publish leaves the store as it was.
+    """
+    target = f"GRAPH {graph_term(graph)}" if graph else "DEFAULT"
+    staging = graph_term(STAGING + uuid.uuid4().hex)
+    url = endpoints.store + "?" + urllib.parse.urlencode({"graph": staging[1:-1]})
     try:
         _request("PUT", url, ntriples, "application/n-triples", timeout)
+        _request("POST", endpoints.update, f"MOVE {staging} TO {target}".encode(),
+                 "application/sparql-update", timeout)
     except EndpointError:
         _drop_quietly(staging, endpoints, timeout)
         raise
-    target = f"GRAPH <{graph}>" if graph else "DEFAULT"
-    update = f"MOVE <{staging}> TO {target}"
-    _request("POST", endpoints.update, update.encode(), "application/sparql-update", timeout)
-    return staging
+    return staging[1:-1]
 
 
 def _drop_quietly(staging: str, endpoints: Endpoints, timeout: float) -> None:
     try:
-        _request("POST", endpoints.update, f"DROP SILENT GRAPH <{staging}>".encode(),
+        _request("POST", endpoints.update, f"DROP SILENT GRAPH {staging}".encode(),
                  "application/sparql-update", timeout)
     except EndpointError:
         pass

@@ -44,3 +44,12 @@ for _name, _ext, _media in (("turtle", "ttl", "text/turtle"), ("ntriples", "nt",
                             ("jsonld", "jsonld", "application/ld+json"),
                             ("rdfxml", "rdf", "application/rdf+xml")):
     EXPORT_FORMATS.add(_name, ExportFormat(_name, _ext, _media, _rdf(_name)))
+
+
+def _fhir(kg: KnowledgeGraph, selection: Selection) -> bytes:
+    from hcc_kg.export.fhir import write
+
+    return write(kg, selection)
+
+
+EXPORT_FORMATS.add("fhir", ExportFormat("fhir", "json", "application/fhir+json", _fhir))

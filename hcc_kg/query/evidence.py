@@ -72,6 +72,7 @@ class ArmView:
     size: int | None
     regimen: str | None
     regimen_zh: str | None
+    regimen_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,25 @@ class Reference:
     journal: str | None
     year: int | None
     doi: str | None
+    text: str | None = None
+    """The reference as the source's list prints it (dcterms:bibliographicCitation)."""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A curated source document with its bibliographic details, as the graph holds them."""
+
+    iri: str
+    id: str
+    title: str | None
+    title_en: str | None
+    authors: str | None
+    journal: str | None
+    year: int | None
+    doi: str | None
+    file: str | None
+    language: str | None
+    kind: str | None
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,16 @@ class Finding:
     conflicts_with: tuple[str, ...] = ()
     conflict_note: str | None = None
     note: str | None = None
+    certainty: str | None = None
+    """A certainty (evidence quality) grade the source states for this finding; None when none is stated."""
+    certainty_system: str | None = None
+    """The grading system of ``certainty`` (e.g. GRADE), as the source names it."""
+    population_iri: str | None = None
+    excluded: tuple[str, ...] = ()
+    """Term ids of the population's exclusion criteria."""
+    response_criteria: str | None = None
+    """Term id of the response criteria the endpoint was assessed by (RECIST 1.1, mRECIST, ...)."""
+    source_document: SourceDocument | None = None
 
     @property
     def is_ratio(self) -> bool:
@@ -192,7 +222,8 @@ def _arm(nodes: dict[str, Node], iri: str | None) -> ArmView | None:
     regimen = nodes.get(arm.first(HCC + "regimen") or "")
     size = arm.first(HCC + "sampleSize")
     return ArmView(_local(iri, ID + "arm/") or iri, arm.label(), int(Decimal(size)) if size else None,
-                   regimen.label("en") if regimen else None, regimen.label("zh") if regimen else None)
+                   regimen.label("en") if regimen else None, regimen.label("zh") if regimen else None,
+                   regimen.iri if regimen else None)
 
 
 def _reference(nodes: dict[str, Node], iri: str | None) -> Reference | None:
@@ -202,7 +233,20 @@ def _reference(nodes: dict[str, Node], iri: str | None) -> Reference | None:
     number, year = ref.first(HCC + "referenceNumber"), ref.first(HCC + "year")
     return Reference(iri, int(Decimal(number)) if number else None, ref.label(), ref.first(HCC + "authors"),
                      ref.first(DCTERMS + "title"), ref.first(HCC + "journal"),
-                     int(Decimal(year)) if year else None, ref.first(BIBO + "doi"))
+                     int(Decimal(year)) if year else None, ref.first(BIBO + "doi"),
+                     ref.first(DCTERMS + "bibliographicCitation"))
+
+
+def _source(node: Node) -> SourceDocument | None:
+    if not node.iri:
+        return None
+    year = node.first(HCC + "year")
+    return SourceDocument(node.iri, _local(node.iri, ID + "source/") or node.iri,
+                          node.first(DCTERMS + "title"), node.first(DCTERMS + "alternative"),
+                          node.first(HCC + "authors"),
+                          node.first(HCC + "journal"), int(Decimal(year)) if year else None,
+                          node.first(BIBO + "doi"), node.first(HCC + "sourceFile"),
+                          node.first(DCTERMS + "language"), node.first(DCTERMS + "type"))
 
 
 def _finding(nodes: dict[str, Node], iri: str) -> Finding:
@@ -248,4 +292,8 @@ def _finding(nodes: dict[str, Node], iri: str) -> Finding:
         quotes=tuple(f.tagged(h + "quote")),
         conflicts_with=tuple(_local(c, FINDING) or c for c in f.all(h + "conflictsWith")),
         conflict_note=f.first(h + "conflictNote"), note=f.first(RDFS + "comment"),
+        certainty=f.first(h + "evidenceQuality"), certainty_system=f.first(h + "gradingSystem"),
+        population_iri=population.iri or None,
+        excluded=tuple(_local(c, HCC) or c for c in population.all(h + "excludesCriterion")),
+        response_criteria=_local(f.first(h + "responseCriteria"), HCC), source_document=_source(source),
     )

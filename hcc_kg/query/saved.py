@@ -86,7 +86,10 @@ def read_header(path: Path, text: str) -> Any:
     try:
         return yaml.safe_load("\n".join(header_lines))
     except yaml.YAMLError as exc:
-        raise QueryError(f"{path}: malformed '#+' header: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (header line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise QueryError(f"{path}: malformed '#+' header{where}: {problem}") from exc
 
 
 def parse_query_file(path: Path, headers: Mapping[str, Any] | None = None) -> SavedQuery:
@@ -147,13 +150,31 @@ def parse_query_file(path: Path, headers: Mapping[str, Any] | None = None) -> Sa
 
 
 def _body(text: str) -> str:
-    """The query with its full-line comments blanked out, keeping every character's offset."""
-    return "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in text.split("\n"))
+    """The query with comments, string literals and IRIs blanked out, keeping every offset.
+
+    So a ``WHERE {`` or a ``?param`` inside a string is not taken for syntax.
+    """
+    from hcc_kg.query.safety import blank_lexical
+
+    return blank_lexical(text)
 
 
-def catalog(queries_dir: Path, headers: Mapping[str, Any] | None = None) -> list[SavedQuery]:
-    """Every saved query in the folder (not the checks/ and api/ subfolders), sorted by name."""
-    return [parse_query_file(p, headers) for p in sorted(queries_dir.glob("*.rq"))]
+def catalog(queries_dir: Path, headers: Mapping[str, Any] | None = None,
+            problems: list[QueryError] | None = None) -> list[SavedQuery]:
+    """Every saved query in the folder (not the checks/ and api/ subfolders), sorted by name.
+
+    A file that does not parse raises, unless ``problems`` is given: then it is left out and its
+    error appended there, so one bad file does not hide the good ones.
+    """
+    queries = []
+    for path in sorted(queries_dir.glob("*.rq")):
+        try:
+            queries.append(parse_query_file(path, headers))
+        except QueryError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+    return queries
 
 
 def query_files(queries_dir: Path) -> list[Path]:

@@ -1,4 +1,20 @@
-"""hcc-kg diff: what changed between two releases, in a guideline writer's terms."""
+"""hcc-kg diff: what changed between two releases, in a guideline writer's terms.
+
+What is compared: every record kind of the registry (``curation.kinds.RECORD_KINDS``) whose
+``compared`` flag is set, found by its rdf:type: studies, findings, recommendations, definitions,
+conflicts, arms, source documents and cited references. Arms and references have ids of their own
+(findings point at them, guidelines cite them), so they are reported as records of their own kinds:
+changing a reference's DOI reports ``changed reference src004-12`` with ``bibo:doi: old -> new``.
+
+Nodes without an id of their own are folded into the record that owns them: a study's or finding's
+``…/population`` node and a definition's criteria (``definition/<id>/<aspect>``) have IRIs under their
+owner's IRI, and their fields are reported on the owner, prefixed with the sub-node's path
+(``population/hcc:includesCriterion``, ``sessions/hcc:criterionValue``). So a population that loses a
+criterion is a change of its study; a criterion added to a definition is a change of the definition.
+
+Inputs are untrusted files: RDF/XML that declares a DTD (entity declarations, the "billion laughs"
+expansion) is refused before it is parsed.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +30,36 @@ from hcc_kg.namespaces import ID, RDF, compress
 
 # Record kinds compared field by field, by their rdf:type (the record-kind registry says which).
 KINDS = {iri: kind.name for _, kind in RECORD_KINDS.items() if kind.compared for iri in kind.class_iris}
+FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".jsonld": RdfFormat.JSON_LD,
+           ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML, ".xml": RdfFormat.RDF_XML}
+_DTD_MARKERS = (b"<!doctype", b"<!entity")
+_CHUNK = 1 << 20
+
+
+def refuse_dtd(path: Path) -> None:
+    """Raise HccKgError if an RDF/XML file declares a DTD or an entity, before any parser sees it.
+
+    RDF/XML never needs a DTD; an internal subset can nest entities that expand a 1 KB file to
+    gigabytes. The file is scanned in chunks (case-insensitively, overlapping at the seams), so a
+    large file is not read whole.
+    """
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            window = (tail + chunk).lower()
+            for marker in _DTD_MARKERS:
+                if marker in window:
+                    raise HccKgError(f"{path}: RDF/XML with a DTD ({marker.decode().upper()} declaration) "
+                                     "is refused: entity declarations are not expanded")
+            tail = window[-16:]
 
 
 def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
-    """Records of a release: IRI -> (kind, field -> values)."""
-    fmt = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".jsonld": RdfFormat.JSON_LD,
-           ".rdf": RdfFormat.RDF_XML}.get(path.suffix, RdfFormat.TURTLE)
+    """Records of a release: IRI -> (kind, field -> values), sub-nodes folded into their owners."""
+    fmt = FORMATS.get(path.suffix, RdfFormat.TURTLE)
     try:
+        if fmt == RdfFormat.RDF_XML:
+            refuse_dtd(path)
         with path.open("rb") as handle:
             quads = list(parse(handle, format=fmt))
     except (OSError, SyntaxError, ValueError) as exc:
@@ -38,7 +77,21 @@ def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
         if isinstance(obj, Literal) and obj.language:
             text = f"{text}@{obj.language}"
         fields.setdefault(subject, {}).setdefault(compress(quad.predicate.value), set()).add(text)
-    return {iri: (kind, fields.get(iri, {})) for iri, kind in kinds.items()}
+    records = {iri: (kind, dict(fields.get(iri, {}))) for iri, kind in kinds.items()}
+    for subject, values in fields.items():
+        owner, rest = _owner(subject)
+        if subject not in records and owner in records:
+            for name, found in values.items():
+                records[owner][1][f"{rest}/{name}"] = found
+    return records
+
+
+def _owner(subject: str) -> tuple[str, str]:
+    """A sub-node's owner IRI (``ID<kind>/<id>``) and its path below it; ("", "") for a record itself."""
+    parts = subject[len(ID):].split("/", 2)
+    if len(parts) < 3:
+        return "", ""
+    return f"{ID}{parts[0]}/{parts[1]}", parts[2]
 
 
 @dataclass
@@ -80,14 +133,15 @@ def diff(old: Path, new: Path) -> list[Change]:
 def render_text(changes: list[Change]) -> str:
     """A summary a person reads: counts, then each change with old and new values."""
     if not changes:
-        return "no changes to findings, studies, recommendations or definitions\n"
+        plurals = [kind.plural for _, kind in RECORD_KINDS.items() if kind.compared]
+        return f"no changes to {', '.join(plurals[:-1])} or {plurals[-1]}\n"
     counts: dict[str, int] = {}
     for change in changes:
-        key = f"{change.kind}s {change.status}"
+        key = f"{RECORD_KINDS[change.kind].plural} {change.status}"
         counts[key] = counts.get(key, 0) + 1
     lines = ["; ".join(f"{v} {k}" for k, v in sorted(counts.items())), ""]
     for change in changes:
-        lines.append(f"{change.status:8} {change.kind} {change.id}")
+        lines.append(f"{change.status:8} {RECORD_KINDS[change.kind].noun} {change.id}")
         for name, values in change.fields.items():
             old = ", ".join(values["old"]) or "(none)"
             new = ", ".join(values["new"]) or "(none)"

@@ -25,8 +25,13 @@ class BuildFolder:
     @contextmanager
     def locked(self, wait: float = 3600.0) -> Iterator[None]:
         """Hold the folder's lock: a second build waits for the first instead of racing it."""
-        self.releases.mkdir(parents=True, exist_ok=True)
-        with (self.root / LOCK).open("a") as handle:
+        try:
+            self.releases.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / LOCK).open("a")
+        except OSError as exc:  # a file, a read-only or full disk: before anything was written
+            raise HccKgError(f"{self.root}: cannot use as a build folder: "
+                             f"{exc.strerror or exc} ({exc.filename})") from exc
+        with handle:
             deadline = time.monotonic() + wait
             while True:
                 try:

@@ -38,7 +38,10 @@ class Release:
     def current(cls, build_dir: Path) -> Release:
         """The release ``current`` points at, or BuildMissing saying what to run."""
         link = build_dir / CURRENT
-        folder = link.resolve() if link.is_symlink() else None
+        try:
+            folder = link.resolve(strict=True) if link.is_symlink() else None
+        except (OSError, RuntimeError) as exc:  # a symlink loop (RuntimeError before Python 3.13)
+            raise BuildMissing(f"{link} does not lead to a release ({exc}): run `hcc-kg build`") from None
         if folder is None or not (folder / STORE_DIR).is_dir() or not (folder / MANIFEST).is_file():
             raise BuildMissing(f"no usable build in {build_dir}: run `hcc-kg build` first")
         return cls(folder)
@@ -118,8 +121,11 @@ class Release:
 
         try:
             with self.graph_file.open("rb") as handle:
-                return [Quad(q.subject, q.predicate, q.object)
-                        for q in parse(handle, format=RdfFormat.TURTLE)]
-        except (OSError, SyntaxError) as exc:
+                quads = [Quad(q.subject, q.predicate, q.object)
+                         for q in parse(handle, format=RdfFormat.TURTLE)]
+        except (OSError, SyntaxError, ValueError) as exc:
             raise BuildMissing(f"the graph file in {self.folder} is unreadable ({exc}): "
                                "run `hcc-kg build` again") from exc
+        if not quads:  # truncated to nothing: an export of it would be an empty, valid-looking file
+            raise BuildMissing(f"the graph file in {self.folder} is empty: run `hcc-kg build` again")
+        return quads
