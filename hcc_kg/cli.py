@@ -400,6 +400,37 @@ def serve(host: str, port: int, allow_update: bool, timeout: float, memory_mb: i
                            ready=ready))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Deadline per query in seconds (pages and /sparql).")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Address-space cap of the /sparql engine process.")
+@click.option("--max-mb", type=float, default=256.0, show_default=True, help="Largest answer, in MB.")
+@BUILD_OPTION
+def web(host: str, port: int, timeout: float, memory_mb: int, max_mb: float, build_dir: Path | None) -> None:
+    """Serve the reviewers' web page: saved questions, evidence tables, findings, a SPARQL editor.
+
+    The current build is loaded into memory once; pages are read-only and load nothing from outside.
+
+    \b
+    Example:
+      hcc-kg web --port 8000   # then open http://127.0.0.1:8000/
+    """
+    from hcc_kg.query.safety import Limits
+    from hcc_kg.web.server import serve as serve_web
+
+    if timeout <= 0 or max_mb <= 0:
+        raise click.BadParameter("must be a positive number", param_hint="--timeout/--max-mb")
+    limits = Limits(timeout_s=timeout, max_bytes=int(max_mb * 1e6))
+
+    def ready(url: str) -> None:
+        click.echo(f"hcc-kg web on {url} (read-only, timeout {timeout:g} s)", err=True)
+
+    serve_web(_paths(build_dir=build_dir), host, port, limits, memory_mb, ready)
+
+
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 

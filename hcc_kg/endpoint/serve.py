@@ -96,24 +96,31 @@ class Engine:
         """Start the engine on a free loopback port and wait until it answers."""
         self._owner.submit(self._start).result()
 
-    def _start(self) -> None:
-        port = _free_port()
-        self.proc = subprocess.Popen(
-            serve_command(self.location, "127.0.0.1", port, self.allow_update, self.timeout_s),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_child_limits(self.memory_mb))
-        self.base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise EndpointError("the Oxigraph engine exited at start "
-                                        "(is the store readable?)") from None
-                time.sleep(0.05)
-        self.stop()
-        raise EndpointError("the Oxigraph engine did not start within 60 s")
+    def _start(self, attempts: int = 3) -> None:
+        # A free port can be taken by another process before the engine binds it: the engine then
+        # exits at once, and we try again on another port (and never trust an answer from a port
+        # whose engine has exited).
+        for _ in range(attempts):
+            port = _free_port()
+            self.proc = subprocess.Popen(
+                serve_command(self.location, "127.0.0.1", port, self.allow_update, self.timeout_s),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                preexec_fn=_child_limits(self.memory_mb))
+            self.base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and self.proc.poll() is None:
+                try:
+                    urllib.request.urlopen(self.base + "/query?query=ASK%7B%7D", timeout=1).read()
+                except OSError:
+                    time.sleep(0.05)
+                    continue
+                if self.proc.poll() is None:
+                    return
+            if self.proc.poll() is None:
+                self.stop()
+                raise EndpointError("the Oxigraph engine did not start within 60 s")
+        raise EndpointError(f"the Oxigraph engine exited at start {attempts} times "
+                            "(is the store readable, is there memory for it?)")
 
     def alive(self) -> bool:
         """Whether the engine process is running."""
