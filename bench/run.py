@@ -225,6 +225,132 @@ def cold_times(paths: Paths, repeats: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def web_pages(build_dir: Path, paths: Paths, repeats: int) -> dict[str, Any]:
+    """Server time of each saved query's first page (default parameters) in the warm web app, in ms.
+
+    The app runs in this process over the in-memory store, as `hcc-kg web` does; Starlette's test
+    client calls it without a socket, so the figure is the server's own work (median of ``repeats``
+    after a warm-up).
+    """
+    from starlette.testclient import TestClient
+
+    from hcc_kg.web.app import create_app
+
+    start = time.perf_counter()
+    kg = KnowledgeGraph.open(build_dir, in_memory=True, paths=paths)
+    load_s = time.perf_counter() - start
+    out: dict[str, Any] = {"load_s": load_s, "pages_ms": {}, "status": {}}
+    with TestClient(create_app(kg)) as client:
+        for q in kg.catalog():
+            url = f"/query/{q.name}"
+            response = client.get(url)
+            out["status"][q.name] = response.status_code
+            times = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - t) * 1000)
+            out["pages_ms"][q.name] = statistics.median(times)
+    return out
+
+
+def web_load(build_dir: Path, requests_total: int = 2000, concurrency: int = 16) -> dict[str, Any]:
+    """A bounded load run against a real `hcc-kg web` on 127.0.0.1.
+
+    The flagship page, N requests, C at a time; latency percentiles and the error count.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("hcc-kg")), "web", "--port", str(port),
+                             "--build-dir", str(build_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query/{FLAGSHIP}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def one(_: int) -> tuple[float, bool]:
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    ok = response.status == 200 and b"f004-he2019-os" in response.read()
+            except OSError:
+                ok = False
+            return (time.perf_counter() - t) * 1000, ok
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            results = list(pool.map(one, range(requests_total)))
+        wall = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    latencies = sorted(ms for ms, _ in results)
+    return {"requests": requests_total, "concurrency": concurrency, "errors": sum(not ok for _, ok in results),
+            "p50_ms": latencies[len(latencies) // 2], "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+            "per_s": requests_total / wall}
+
+
+def web_report(rows: list[dict[str, Any]], load: dict[str, Any], repeats: int) -> str:
+    """The web section of the benchmark, as Markdown."""
+    lines = ["# Web page benchmark", "", "Produced by `python bench/run.py --web-only` (one run); "
+             f"server time of each saved query's first page in the warm app (in-memory store, Starlette's "
+             f"test client, no socket), median of {repeats} after a warm-up, default parameters.", "",
+             "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), ""]
+    names = list(rows[0]["pages_ms"]) if rows else []
+    lines += ["| page | " + " | ".join(r["scale"] for r in rows) + " |", "|---|" + "---|" * len(rows)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(
+            f"{r['pages_ms'][name]:.0f}" + ("" if r["status"][name] == 200 else f" ({r['status'][name]})")
+            for r in rows) + " |")
+    lines += ["", "In-memory load: " + ", ".join(f"{r['scale']} {r['load_s']:.1f} s ({r['triples']} triples)"
+                                                  for r in rows), ""]
+    for r in rows:
+        flag = r["pages_ms"][FLAGSHIP]
+        worst = max(r["pages_ms"].items(), key=lambda kv: kv[1])
+        limit = 50 if r["triples"] < 100_000 else 300
+        lines.append(f"- {r['scale']}: flagship page {flag:.0f} ms (target {limit} ms: "
+                     f"{'met' if flag <= limit else 'MISSED'}); slowest first page {worst[0]} {worst[1]:.0f} ms"
+                     + (f" (target 300 ms at 1M: {'met' if worst[1] <= 300 else 'MISSED'})"
+                        if r["triples"] >= 500_000 else ""))
+    if load:
+        lines += ["", f"Load run on the seed graph (real `hcc-kg web` on 127.0.0.1, the flagship page): "
+                      f"{load['requests']} requests, {load['concurrency']} at a time: p50 {load['p50_ms']:.0f} ms, "
+                      f"p99 {load['p99_ms']:.0f} ms, {load['errors']} errors, {load['per_s']:.0f} requests/s."]
+    return "\n".join(lines) + "\n"
+
+
+def web_only(args: argparse.Namespace, paths: Paths) -> int:
+    """Web page timings at the seed scale and the given synthetic scales, and the load run."""
+    from hcc_kg.build.pipeline import build
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        seed_paths = Paths(build_dir=Path(tmp) / "build")
+        result = build(seed_paths)
+        rows.append({"scale": "seed", "triples": result.triples, **web_pages(seed_paths.build_dir, paths, args.repeats)})
+        load = web_load(seed_paths.build_dir, args.web_requests, args.web_concurrency)
+    for label in [s for s in args.scales.split(",") if s]:
+        target = SCALES[label]
+        from synth import generate
+
+        studies = max(5, math.ceil((target - ONTOLOGY_TRIPLES) / TRIPLES_PER_STUDY))
+        out = Path(args.workdir) / f"web-{label}"
+        shutil.rmtree(out, ignore_errors=True)
+        corpus = generate(out, studies, seed=args.seed)
+        print(f"[web {label}] building", file=sys.stderr, flush=True)
+        built = child_build(corpus.data_dir, corpus.seeds_dir, out / "build", gates=target <= args.gates_max)
+        rows.append({"scale": label, "triples": built["triples"], **web_pages(out / "build", paths, args.repeats)})
+    text = web_report(rows, load, args.repeats)
+    Path(args.web_out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
 def bench_scale(label: str, target: int, args: argparse.Namespace, paths: Paths) -> dict[str, Any]:
     from synth import generate
 
@@ -464,9 +590,16 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny scale, one repeat: for CI correctness checks")
     parser.add_argument("--no-check-answers", dest="check_answers", action="store_false")
     parser.add_argument("--report-from", default=None, help="rewrite the report from a --json file of a past run")
+    parser.add_argument("--web-only", action="store_true",
+                        help="only the web page timings (seed + --scales) and a load run, into --web-out")
+    parser.add_argument("--web-out", default=str(ROOT / "docs" / "benchmarks-web.md"))
+    parser.add_argument("--web-requests", type=int, default=2000)
+    parser.add_argument("--web-concurrency", type=int, default=16)
     parser.add_argument("--cold-only", action="store_true",
                         help="measure only the cold start, into the --report-from JSON and its report")
     args = parser.parse_args()
+    if args.web_only:
+        return web_only(args, Paths())
     if args.cold_only:
         from hcc_kg.build.pipeline import build
 
