@@ -181,12 +181,17 @@ class KnowledgeGraph:
         return [Quad(t.subject, t.predicate, t.object) for t in self.backend.all_triples()]
 
     def subset_findings(self, selection: Selection) -> list[str]:
-        """IRIs of the findings a selection's filters choose (``queries/api/subset_findings.rq``).
+        """IRIs of the findings a selection chooses.
 
-        A ``source`` the graph does not hold is an error, not an empty subset (a typo must not
-        export an 8-triple file); asked only when nothing matched.
+        Its filters choose them (``queries/api/subset_findings.rq``); if it names findings, only
+        those are kept, and every named id must be in the graph. A ``source`` the graph does not
+        hold is an error, not an empty subset (a typo must not export an 8-triple file); asked only
+        when nothing matched.
         """
         found = self._api("subset_findings", **selection.filters()).column("finding")
+        if selection.findings:
+            named = set(self._named_findings(selection.findings))
+            found = [f for f in found if f in named]
         if not found and selection.source:
             from hcc_kg.namespaces import HCC, iri
 
@@ -195,12 +200,30 @@ class KnowledgeGraph:
                 raise QueryError(f"no source document {selection.source} in this graph")
         return found
 
+    def _named_findings(self, ids: tuple[str, ...]) -> list[str]:
+        """The IRIs of findings named by curated id; an id the graph does not hold is an error."""
+        import re
+
+        from hcc_kg.namespaces import iri
+        from hcc_kg.query.saved import parse_query_file, with_values
+
+        bad = [i for i in ids if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", i)]
+        if bad:
+            raise QueryError(f"not a finding id: {bad[0]!r}")
+        wanted = sorted({iri("finding", i).value for i in ids})
+        query = parse_query_file(self.paths.api_dir / "existing_findings.rq", self.query_headers)
+        held = set(self.backend.select(with_values(query, "finding", wanted)).column("finding"))
+        missing = [i for i in ids if iri("finding", i).value not in held]
+        if missing:
+            raise QueryError(f"no finding {', '.join(missing[:5])} in this graph")
+        return wanted
+
     def select_quads(self, selection: Selection) -> list[Any]:
         """The sorted quads of one export: a part, a self-contained subset, or a saved CONSTRUCT's answer."""
         from hcc_kg.export.subset import select
 
         construct = self.construct(selection.construct).triples if selection.construct else None
-        findings = self.subset_findings(selection) if selection.filters() and construct is None else None
+        findings = self.subset_findings(selection) if selection.is_subset() and construct is None else None
         return select(self.quads() if construct is None else [], selection, findings, construct)
 
     def export(self, fmt: str = "turtle", selection: Selection | None = None) -> bytes:

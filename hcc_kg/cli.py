@@ -291,6 +291,8 @@ def lint(data_dir: Path | None, fix: bool) -> None:
               help="Subset: findings in this population criterion (with subclasses).")
 @click.option("--endpoint", default=None, help="Subset: findings on this endpoint (with subclasses).")
 @click.option("--source", default=None, help="Subset: findings from this source document id (e.g. src004).")
+@click.option("--finding", "findings", multiple=True, metavar="ID",
+              help="Subset: this finding (repeat for several), e.g. the findings of one answer.")
 @click.option("--construct", default=None, help="Subset: the result of a saved CONSTRUCT query.")
 @click.option("--timestamp", default=None,
               help="Stamp the release (xsd:dateTime); none by default, for stable bytes.")
@@ -298,8 +300,8 @@ def lint(data_dir: Path | None, fix: bool) -> None:
               help="File to write (default stdout).")
 @BUILD_OPTION
 def export(fmt: str, part: str, therapy: str | None, population: str | None, endpoint: str | None,
-           source: str | None, construct: str | None, timestamp: str | None, output: Path | None,
-           build_dir: Path | None) -> None:
+           source: str | None, findings: tuple[str, ...], construct: str | None, timestamp: str | None,
+           output: Path | None, build_dir: Path | None) -> None:
     """Export the graph, the ontology, the data, or a self-contained subset, with stable bytes.
 
     \b
@@ -311,7 +313,7 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
     """
     from hcc_kg.export.selection import Selection
 
-    selection = Selection(part, therapy, population, endpoint, source, construct, timestamp)
+    selection = Selection(part, therapy, population, endpoint, source, construct, timestamp, findings)
     data = _open(build_dir).export(fmt, selection)
     _emit(data, output)
     if output is not None:

@@ -212,3 +212,33 @@ def test_construct_export_and_bad_timestamp(kg: KnowledgeGraph) -> None:
         kg.export("turtle", Selection(timestamp="yesterday"))
     with pytest.raises(HccKgError, match="unknown export format 'docx'; expected one of turtle"):
         kg.export("docx")
+
+
+def test_export_of_named_findings(kg: KnowledgeGraph) -> None:
+    """--finding names findings one by one (an answer's findings): the export holds exactly those."""
+    import rdflib
+
+    ids = ("f004-he2019-os", "f004-zheng2022-os")
+    graph = _graph_of(kg.select_quads(Selection(findings=ids)))
+    hcc = rdflib.Namespace("https://w3id.org/hcc-kg/ontology/")
+    assert {str(f).rsplit("/", 1)[-1] for f in graph.subjects(rdflib.RDF.type, hcc.Finding)} == set(ids)
+    narrowed = _graph_of(kg.select_quads(Selection(findings=ids, population="MajorPVTT")))
+    assert {str(f).rsplit("/", 1)[-1] for f in narrowed.subjects(rdflib.RDF.type, hcc.Finding)} == {
+        "f004-zheng2022-os"}
+    from hcc_kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="no finding f004-nope in this graph"):
+        kg.export("turtle", Selection(findings=("f004-he2019-os", "f004-nope")))
+    with pytest.raises(QueryError, match="not a finding id"):
+        kg.export("turtle", Selection(findings=("f004> } DROP ALL {",)))
+
+
+def test_cli_export_of_named_findings(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "two.ttl"
+    result = CliRunner().invoke(cli, ["export", "--build-dir", str(built[0].build_dir), "--finding",
+                                      "f004-he2019-os", "--finding", "f002-hr-mv-oligo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = rdflib.Graph().parse(out)
+    hcc = rdflib.Namespace("https://w3id.org/hcc-kg/ontology/")
+    assert {str(f).rsplit("/", 1)[-1] for f in graph.subjects(rdflib.RDF.type, hcc.Finding)} == {
+        "f004-he2019-os", "f002-hr-mv-oligo"}

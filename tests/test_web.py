@@ -124,7 +124,28 @@ def test_flagship_shows_sof_forest_and_registered_downloads(client: TestClient) 
     downloads = re.findall(r'class="download" href="([^"]+)"', page)
     for name in ("csv.csv", "tsv.tsv", "json.json", "sof.html", "sof.csv", "forest.svg", "forest.png"):
         assert f"{FLAGSHIP}/download/{name}" in downloads
-    assert any(d.startswith("/export/fhir.json?population=PortalVeinInvasion") for d in downloads)
+    flagship_four = ("?finding=f004-he2019-os&finding=f004-he2019-os-with-ehs"
+                     "&finding=f004-he2019-os-without-ehs&finding=f004-zheng2022-os")
+    import html
+
+    assert "/export/fhir.json" + flagship_four in [html.unescape(d) for d in downloads], \
+        "exports hold exactly the answer's findings"
+    assert "Export of exactly this answer&#39;s 4 findings" in page or "Export of exactly this answer's 4 findings" in page
+
+
+def test_answer_export_holds_exactly_the_answer(client: TestClient) -> None:
+    import rdflib
+
+    page = client.get(FLAGSHIP, params={"population": "MajorPVTT"}).text
+    link = next(d for d in re.findall(r'class="download" href="([^"]+)"', page) if d.startswith("/export/turtle"))
+    link = link.replace("&amp;", "&")
+    assert link == "/export/turtle.ttl?finding=f004-zheng2022-os"
+    graph = rdflib.Graph().parse(data=client.get(link.replace("&amp;", "&")).text, format="turtle")
+    findings = {str(f).rsplit("/", 1)[-1] for f in graph.subjects(
+        rdflib.RDF.type, rdflib.URIRef("https://w3id.org/hcc-kg/ontology/Finding"))}
+    assert findings == {"f004-zheng2022-os"}
+    unknown = client.get("/export/turtle.ttl", params={"finding": "f004-nope"})
+    assert unknown.status_code == 400 and "no finding f004-nope in this graph" in unknown.text
 
 
 def test_chinese_parameter_gives_the_pvtt_findings(client: TestClient) -> None:

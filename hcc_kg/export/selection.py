@@ -19,6 +19,13 @@ class Selection:
     source: str | None = None
     construct: str | None = None
     timestamp: str | None = None
+    findings: tuple[str, ...] = ()
+    """Findings named one by one (curated ids): exactly an answer's findings, say; combined with the
+    filters, the export holds the named findings that also pass them."""
+
+    def is_subset(self) -> bool:
+        """Whether this selection chooses findings (rather than a part of the whole release)."""
+        return bool(self.filters() or self.findings)
 
     def filters(self) -> dict[str, str]:
         """The subset filters that are set, as parameters of ``queries/api/subset_findings.rq``."""

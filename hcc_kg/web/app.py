@@ -132,7 +132,10 @@ class WebApp:
                            boolean=answer.value if isinstance(answer, Boolean) else None,
                            triples=0 if isinstance(answer, Boolean) else len(answer))
         effective = {p.name: values.get(p.name) or p.default or "" for p in saved.params}
-        context["exports"], context["export_scope"] = pages.exports({k: v for k, v in effective.items() if v})
+        answer_findings = ([pages.finding_id(f) for f in dict.fromkeys(answer.column("finding")) if f]
+                           if isinstance(answer, Rows) and "finding" in answer.variables else None)
+        context["exports"], context["export_scope"] = pages.exports(
+            {k: v for k, v in effective.items() if v}, answer_findings)
         return page("query.html", **context)
 
     def sof(self, saved: SavedQuery, answer: Rows, paging: pages.Paging,
@@ -193,11 +196,12 @@ class WebApp:
                                    f"expected one of {', '.join(EXPORT_FORMATS.names())}")
         fmt = EXPORT_FORMATS[fmt_name]
         chosen = {k: v for k, v in request.query_params.items() if k in pages.SELECTION_PARAMS and v.strip()}
-        unknown = set(request.query_params) - set(pages.SELECTION_PARAMS)
+        unknown = set(request.query_params) - set(pages.SELECTION_PARAMS) - {"finding"}
         if unknown:
             return error_page(400, f"unknown export option(s) {', '.join(sorted(unknown))}; "
-                                   f"it takes {', '.join(pages.SELECTION_PARAMS)}")
-        body = await run_in_threadpool(self.kg.export, fmt_name, Selection(**chosen))
+                                   f"it takes {', '.join(pages.SELECTION_PARAMS)}, finding")
+        named = tuple(v for v in request.query_params.getlist("finding") if v.strip())
+        body = await run_in_threadpool(self.kg.export, fmt_name, Selection(**chosen, findings=named))
         filename = f"hcc-kg.{fmt_name}.{fmt.extension}"
         return Response(body, media_type=fmt.media_type, headers=disposition(filename, fmt.extension))
 

@@ -168,10 +168,19 @@ def downloads(name: str, form: str, variables: list[str], values: Mapping[str, s
     return links
 
 
-def exports(values: Mapping[str, str]) -> tuple[list[Link], str]:
-    """A link per registered export format for the subset the parameters name; and what it holds."""
+def exports(values: Mapping[str, str], findings: list[str] | None = None) -> tuple[list[Link], str]:
+    """A link per registered export format, and what it holds.
+
+    With ``findings`` (an answer's finding ids) the export holds exactly those findings; otherwise
+    the subset the parameters name.
+    """
     from hcc_kg.export.formats import EXPORT_FORMATS
 
+    if findings:
+        tail = "?" + urllib.parse.urlencode([("finding", f) for f in findings])
+        scope = f"exactly this answer's {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+        return [Link(f"{n} (.{f.extension})", f"/export/{n}.{f.extension}{tail}")
+                for n, f in EXPORT_FORMATS.items()], scope
     chosen = {k: v for k, v in values.items() if k in SELECTION_PARAMS}
     tail = "?" + urllib.parse.urlencode(chosen) if chosen else ""
     scope = (", ".join(f"{k} = {v}" for k, v in chosen.items()) if chosen else "the whole graph")
