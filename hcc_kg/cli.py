@@ -122,6 +122,34 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
 @cli.command()
 @DATA_OPTION
 @SEEDS_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
+    """Plausibility flags on the curated numbers, by source and severity (no build needed).
+
+    Each rule compares numbers a source prints (a percentage with its count, a CI with its p, a
+    median with the survival rates) and flags what cannot all be right. Flags are findings about
+    the sources, not errors in the records: the exit status is 0 whenever the records validate.
+    Every build writes the same flags into the graph (saved query 13_plausibility_flags).
+
+    \b
+    Example:
+      hcc-kg check --format json
+    """
+    from hcc_kg.check.report import render_json, render_text, run_checks
+    from hcc_kg.curation.validate import validate as run_validation
+    from hcc_kg.errors import ValidationFailed
+
+    paths = _paths(data_dir, seeds_dir)
+    dataset, issues = run_validation(paths.data_dir, paths.ontology, paths.seeds_dir, root=Path.cwd())
+    if issues:
+        raise ValidationFailed(issues)
+    flags = run_checks(dataset.files)
+    click.echo(render_json(flags) if fmt == "json" else render_text(flags, dataset.files), nl=False)
+
+
+@cli.command()
+@DATA_OPTION
+@SEEDS_OPTION
 @BUILD_OPTION
 @click.option("--no-reason", is_flag=True, help="Skip the OWL reasoner (regimen classes will be missing).")
 def build(data_dir: Path | None, seeds_dir: Path | None, build_dir: Path | None, no_reason: bool) -> None:

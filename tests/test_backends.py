@@ -244,12 +244,49 @@ def expect_10(kg: KnowledgeGraph, dataset) -> None:  # type: ignore[no-untyped-d
     assert {r["dimension"] for r in only} == {"endpoint"}
 
 
+def expect_13(kg: KnowledgeGraph) -> None:
+    """Plausibility flags, checked by hand against the sources: doc 000's Table 1 prints percentages of
+    n/26 that do not round from their counts (Male 21 80.7, Female 5 19.3, ECOG 0 16 61.6, AFP >= 100
+    12 38.5, PVTT absence 23 88.4 / presence 3 11.6, metastasis < 2 cm 12 46.1 / >= 2 cm 14 53.9);
+    doc 002 reports the local-therapy group's median OS as not reached (未达到) beside 3- and 5-year OS
+    of 35.3% and 8.3%, and the oligometastatic local-therapy group's beside 25.0% at 5 years."""
+    rows = answer(kg, "13_plausibility_flags")
+    by_flag: dict[str, set[str]] = {}
+    for row in rows:
+        by_flag.setdefault(row["flag"], set()).add(row["record"])
+    assert sorted(by_flag.values(), key=sorted) == sorted([
+        {"f000-bl-afp-high-n", "f000-bl-afp-high-pct"}, {"f000-bl-ecog0-n", "f000-bl-ecog0-pct"},
+        {"f000-bl-female-n", "f000-bl-female-pct"}, {"f000-bl-male-n", "f000-bl-male-pct"},
+        {"f000-bl-pm-large-n", "f000-bl-pm-large-pct"}, {"f000-bl-pm-small-n", "f000-bl-pm-small-pct"},
+        {"f000-bl-pvtt-absent-n", "f000-bl-pvtt-absent-pct"}, {"f000-bl-pvtt-present-n", "f000-bl-pvtt-present-pct"},
+        {"f002-os-median-local", "f002-os-3y", "f002-os-5y"}, {"f002-oligo-os-median-local", "f002-oligo-os-5y"},
+    ], key=sorted)
+    values = project(rows, "record", "value", "comparatorValue", "timepoint", "p", "expected")
+    assert ("f000-bl-male-pct", "80.7", "", "", "", "80.8% (21/26 = 80.769%)") in values
+    assert ("f000-bl-afp-high-pct", "38.5", "", "", "", "46.2% (12/26 = 46.154%)") in values
+    assert ("f002-os-3y", "35.3", "8.7", "3 years", "P=0.003",
+            "a survival rate of at least 50% at every printed timepoint") in values
+    assert {r["severity"] for r in rows} == {"warning"}
+    assert {r["sourceFile"] for r in rows} == {"000_a7ac623c546b824a.txt", "002_dee160c2392e6517.txt"}
+    assert [r["sourceFile"] for r in rows] == sorted(r["sourceFile"] for r in rows)
+    assert all(r["flag"].startswith(r["rule"] + "-") for r in rows)
+    nr = next(r for r in rows if r["record"] == "f002-oligo-os-median-local")
+    assert "not reached" in nr["message"] and "25.0% alive at 5 years" in nr["message"]
+    only = answer(kg, "13_plausibility_flags", source="src002", rule="median-not-reached-vs-rate",
+                  severity="warning")
+    assert {r["record"] for r in only} == {"f002-os-median-local", "f002-os-3y", "f002-os-5y",
+                                           "f002-oligo-os-median-local", "f002-oligo-os-5y"}
+    assert answer(kg, "13_plausibility_flags", severity="error") == []
+    assert len(answer(kg, "13_plausibility_flags", rule="count-vs-percentage")) == 16
+
+
 EXPECTED: dict[str, Callable[..., None]] = {
     "01_haic_combinations_os_pvi": expect_01, "02_evidence_table": expect_02,
     "03_inhibitors_with_locoregional": expect_03, "04_conflicting_findings": expect_04,
     "05_trace_finding": expect_05, "06_consensus_statements": expect_06,
     "07_refractoriness_definitions": expect_07, "08_randomised_evidence": expect_08,
     "09_prognostic_factors": expect_09, "10_coverage": expect_10, "12_source_contradictions": expect_12,
+    "13_plausibility_flags": expect_13,
 }
 
 

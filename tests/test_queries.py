@@ -26,7 +26,7 @@ def answer(kg: KnowledgeGraph, name: str, **params: str) -> list[dict[str, str]]
 def test_catalog_headers_parse_and_queries_are_valid(repo_paths: Paths) -> None:
     assert check_queries(repo_paths.queries_dir, TermIndex.from_ontology(repo_paths.ontology)) == []
     names = [q.name for q in catalog(repo_paths.queries_dir)]
-    assert names[0] == "01_haic_combinations_os_pvi" and len(names) == 12
+    assert names[0] == "01_haic_combinations_os_pvi" and len(names) == 13
 
 
 @pytest.mark.parametrize("header,message", [

@@ -84,13 +84,16 @@ def ontology_quads(path: Path) -> list[Quad]:
 
 def assemble(dataset: Dataset, ontology: list[Quad], timings: dict[str, float],
              reason: bool = True) -> list[Quad]:
-    """Every quad of the graph: ontology, records, inferred regimen types, release metadata; sorted."""
+    """Every quad of the graph, sorted: ontology, records, flags, inferred regimen types, release metadata."""
     from hcc_kg.build.reason import classify_regimens
+    from hcc_kg.check.flags import flag_quads
+    from hcc_kg.check.report import run_checks
 
     start = time.perf_counter()
     writer = GraphWriter(dataset.terms)
     for file in dataset.files:
         writer.add_file(file)
+    writer.quads.extend(flag_quads(run_checks(dataset.files), dataset.files))
     regimens = writer.regimen_quads()
     timings["rdf"] = time.perf_counter() - start
     start = time.perf_counter()
