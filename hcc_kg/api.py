@@ -36,6 +36,7 @@ class KnowledgeGraph:
         self.backend = backend
         self.release = release
         self.paths = paths or Paths()
+        self._api_queries: dict[str, SavedQuery] = {}
 
     @classmethod
     def open(cls, build_dir: str | Path | None = None, in_memory: bool = False,
@@ -135,8 +136,13 @@ class KnowledgeGraph:
 
     def _api(self, name: str, **params: str) -> Rows:
         """Run one of the library's own queries (``queries/api``)."""
-        query = parse_query_file(self.paths.api_dir / f"{name}.rq", self.query_headers)
-        return self.backend.select(self.bind(query, params))
+        return self.backend.select(self.bind(self.api_query(name), params))
+
+    def api_query(self, name: str) -> SavedQuery:
+        """One of the library's own queries (``queries/api``), read and parsed once per graph."""
+        if name not in self._api_queries:
+            self._api_queries[name] = parse_query_file(self.paths.api_dir / f"{name}.rq", self.query_headers)
+        return self._api_queries[name]
 
     # -- what the graph holds ---------------------------------------------------------------------
 
@@ -205,13 +211,13 @@ class KnowledgeGraph:
         import re
 
         from hcc_kg.namespaces import iri
-        from hcc_kg.query.saved import parse_query_file, with_values
+        from hcc_kg.query.saved import with_values
 
         bad = [i for i in ids if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", i)]
         if bad:
             raise QueryError(f"not a finding id: {bad[0]!r}")
         wanted = sorted({iri("finding", i).value for i in ids})
-        query = parse_query_file(self.paths.api_dir / "existing_findings.rq", self.query_headers)
+        query = self.api_query("existing_findings")
         held = set(self.backend.select(with_values(query, "finding", wanted)).column("finding"))
         missing = [i for i in ids if iri("finding", i).value not in held]
         if missing:

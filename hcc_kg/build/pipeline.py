@@ -211,25 +211,6 @@ def write_manifest(staging: Path, quads: list[Quad], dataset: Dataset | None, ti
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def publish_release(build_dir: Path, quads: list[Quad], dataset: Dataset | None,
-                    timings: dict[str, float]) -> BuildResult:
-    """Write already-assembled quads as a release and make it current; no gates run.
-
-    The benchmark's synthetic graphs, which have no curated files behind them, use this.
-    """
-    folder = BuildFolder(build_dir)
-    with folder.locked():
-        staging = folder.stage()
-        try:
-            counts = write_release(staging, quads, dataset, timings)
-            write_manifest(staging, quads, dataset, timings, counts)
-            release = folder.publish(staging)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    return BuildResult(release.folder, len(quads), timings, counts)
-
-
 def _counts(quads: list[Quad]) -> dict[str, int]:
     counted = {HCC + name: name for name in COUNTED_CLASSES}
     types: dict[str, int] = {}

@@ -36,6 +36,8 @@ from hcc_kg.query.safety import DEFAULT_MAX_BYTES, MAX_QUERY_CHARS, check_query
 from hcc_kg.release.layout import Release
 
 MAX_REQUEST_BYTES = 4 * MAX_QUERY_CHARS
+UPDATE_TYPES = ("application/sparql-update",)
+QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 CHUNK = 64 * 1024
 
 
@@ -175,23 +177,16 @@ class Guard(ThreadingHTTPServer):
     def query_text(self, handler: _Handler) -> str:
         """The SPARQL query of a Protocol request (GET ?query=, POST form, or POST sparql-query)."""
         split = urllib.parse.urlsplit(handler.path)
-        if handler.command == "GET":
-            values = urllib.parse.parse_qs(split.query).get("query", [])
-        else:
+        body = b""
+        if handler.command == "POST":
             length = int(handler.headers.get("Content-Length") or 0)
-            if length > MAX_REQUEST_BYTES:
+            if length > MAX_REQUEST_BYTES:  # refused before the body is read
                 raise Refused(413, f"the request is {length} bytes; the limit is {MAX_REQUEST_BYTES}")
-            body = handler.rfile.read(length).decode("utf-8", "replace")
-            kind = (handler.headers.get("Content-Type") or "").split(";")[0].strip()
-            if kind == "application/sparql-query":
-                values = [body]
-            elif kind == "application/x-www-form-urlencoded":
-                values = urllib.parse.parse_qs(body).get("query", [])
-            else:
-                raise Refused(415, "send the query as application/sparql-query or as a form field 'query'")
-        if len(values) != 1:
-            raise Refused(400, "give exactly one 'query'")
-        return values[0]
+            body = handler.rfile.read(length)
+        kind = handler.headers.get("Content-Type") or ""
+        form = body.decode("utf-8", "replace") if kind.startswith("application/x-www-form-urlencoded") else ""
+        args = urllib.parse.parse_qs(split.query if handler.command == "GET" else form)
+        return protocol_query(handler.command, kind, args, body)
 
     def forward(self, text: str, accept: str) -> tuple[int, str, bytes]:
         """Run the query on the engine; the status, content type and body to send back."""
@@ -321,3 +316,23 @@ def serve_release(release: Release, host: str = "127.0.0.1", port: int = 7878, a
             guard.server_close()
             engine.stop()
         return 0
+
+
+def protocol_query(method: str, content_type: str, args: dict[str, list[str]], body: bytes) -> str:
+    """The query of a SPARQL 1.1 Protocol request, or Refused (an update, a bad or oversized request).
+
+    ``args`` are the URL's parameters (GET) or the form's fields (POST form); ``body`` the raw POST body.
+    """
+    kind = content_type.split(";")[0].strip().lower()
+    if "update" in args or kind in UPDATE_TYPES:
+        raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
+    if len(body) > MAX_REQUEST_BYTES:
+        raise Refused(413, f"the request is {len(body)} bytes; the limit is {MAX_REQUEST_BYTES}")
+    if method == "POST" and kind == "application/sparql-query":
+        return body.decode("utf-8", "replace")
+    if method == "POST" and kind not in QUERY_TYPES:
+        raise Refused(415, "send the query as application/sparql-query or as a form field 'query'")
+    values = args.get("query", [])
+    if len(values) != 1:
+        raise Refused(400, "give exactly one 'query'")
+    return values[0]

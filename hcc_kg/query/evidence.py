@@ -186,9 +186,9 @@ def finding_iri(id_or_iri: str) -> str:
 
 
 def _describe(kg: KnowledgeGraph, iris: Iterable[str]) -> dict[str, Node]:
-    from hcc_kg.query.saved import parse_query_file, with_values
+    from hcc_kg.query.saved import with_values
 
-    query = parse_query_file(kg.paths.api_dir / "node_properties.rq", kg.query_headers)
+    query = kg.api_query("node_properties")
     todo = sorted(set(iris))
     nodes: dict[str, Node] = {}
     for start in range(0, len(todo), MAX_NODES_PER_QUERY):

@@ -22,11 +22,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from hcc_kg.endpoint.serve import Refused
+from hcc_kg.endpoint.serve import Refused, protocol_query
 from hcc_kg.errors import HccKgError, QueryError
 from hcc_kg.query.results import Boolean, Rows
 from hcc_kg.web import pages
-from hcc_kg.web.sparql import SparqlService, protocol_query
+from hcc_kg.web.sparql import SparqlService
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -14,15 +14,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-from hcc_kg.endpoint.serve import MAX_REQUEST_BYTES, Engine, Refused, forward
+from hcc_kg.endpoint.serve import Engine, Refused, forward
 from hcc_kg.errors import EndpointError, QueryError
 from hcc_kg.query.safety import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, check_query
 from hcc_kg.release.layout import Release
 
 RESULT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "text/turtle", "application/n-triples")
-UPDATE_TYPES = ("application/sparql-update",)
-QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 
 
 class SparqlService:
@@ -71,23 +69,3 @@ class SparqlService:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
-
-
-def protocol_query(method: str, content_type: str, args: dict[str, list[str]], body: bytes) -> str:
-    """The query of a SPARQL 1.1 Protocol request, or Refused (an update, a bad or oversized request).
-
-    ``args`` are the URL's parameters (GET) or the form's fields (POST form); ``body`` the raw POST body.
-    """
-    kind = content_type.split(";")[0].strip().lower()
-    if "update" in args or kind in UPDATE_TYPES:
-        raise Refused(403, "this endpoint is read-only: SPARQL updates are refused")
-    if len(body) > MAX_REQUEST_BYTES:
-        raise Refused(413, f"the request is {len(body)} bytes; the limit is {MAX_REQUEST_BYTES}")
-    if method == "POST" and kind == "application/sparql-query":
-        return body.decode("utf-8", "replace")
-    if method == "POST" and kind not in QUERY_TYPES:
-        raise Refused(415, "send the query as application/sparql-query or as a form field 'query'")
-    values = args.get("query", [])
-    if len(values) != 1:
-        raise Refused(400, "give exactly one 'query'")
-    return values[0]
