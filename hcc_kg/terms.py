@@ -25,6 +25,8 @@ BRANCHES = {
     "endpoint": "Endpoint",
     "design": "StudyDesign",
     "criteria": "ResponseCriteria",
+    "site": "AnatomicalSite",
+    "imaging": "ImagingModality",
 }
 
 

@@ -27,6 +27,7 @@ Statistic = Literal[
     "qualitative",
 ]
 Language = Literal["en", "zh"]
+ValueStatus = Literal["not-reached", "not-estimable"]
 
 
 class Model(BaseModel):
@@ -86,11 +87,46 @@ class Reference(Model):
 
 
 class PopulationSpec(Model):
-    """Criteria (ontology ids or labels) every member meets / no member meets."""
+    """Criteria (ontology ids or labels) every member meets / no member meets / meets at least one of.
 
-    includes: list[str] = Field(min_length=1)
+    ``any_of`` is a union ("major vein invasion or distant metastasis", "Child-Pugh A or B7");
+    ``disease`` is the disease axis (default: HCC), so that evidence cited from other diseases
+    (colorectal liver metastases) stays apart; ``subjects`` says whether the population is patients
+    or survey respondents (clinicians), which never count as a patient population.
+    """
+
+    includes: list[str] = []
+    any_of: list[str] = []
+    excludes: list[str] = []
+    disease: str | None = None
+    subjects: Literal["patients", "clinicians"] = "patients"
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _some_criterion(self) -> PopulationSpec:
+        if not self.includes and not self.any_of:
+            raise ValueError("[includes] a population needs includes or any_of")
+        if len(self.any_of) == 1:
+            raise ValueError("[any_of] any_of is a union of at least two criteria; use includes for one")
+        return self
+
+
+class GroupSpec(Model):
+    """The level of a grouping factor a value belongs to: criteria present (includes) or absent (excludes).
+
+    For within-cohort comparisons ("PVTT yes vs no", "CR+PR vs SD+PD", "< 2 cm vs >= 2 cm"), ``group``
+    and ``comparator_group`` say which level ``value`` and ``comparator_value`` describe.
+    """
+
+    includes: list[str] = []
     excludes: list[str] = []
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _some_criterion(self) -> GroupSpec:
+        if not self.includes and not self.excludes:
+            raise ValueError("[includes] a group needs includes or excludes")
+        return self
 
 
 class ArmRecord(Model):
@@ -135,10 +171,28 @@ class FindingRecord(Quoted):
     statistic: Statistic
     timepoint: str | None = None
     criteria: str | None = None
+    site: str | None = None
+    group: GroupSpec | None = None
+    comparator_group: GroupSpec | None = None
     value: Decimal | None = None
     value_relation: Literal["=", "<", ">", "<=", ">=", "~"] | None = None
+    value_status: ValueStatus | None = None
     value_note: str | None = None
+    count: int | None = Field(default=None, ge=0)
+    denominator: int | None = Field(default=None, ge=1)
+    sd: Decimal | None = Field(default=None, ge=0)
+    range_low: Decimal | None = None
+    range_high: Decimal | None = None
+    range_kind: Literal["span", "range", "iqr"] | None = None
     comparator_value: Decimal | None = None
+    comparator_status: ValueStatus | None = None
+    comparator_count: int | None = Field(default=None, ge=0)
+    comparator_denominator: int | None = Field(default=None, ge=1)
+    comparator_sd: Decimal | None = Field(default=None, ge=0)
+    comparator_ci_low: Decimal | None = None
+    comparator_ci_high: Decimal | None = None
+    comparator_range_low: Decimal | None = None
+    comparator_range_high: Decimal | None = None
     unit: str | None = None
     hr: Decimal | None = Field(default=None, gt=0)
     ci_low: Decimal | None = None
@@ -147,6 +201,7 @@ class FindingRecord(Quoted):
     p: str | None = None
     significant: bool | None = None
     direction: Direction
+    favours: Literal["arm", "comparator", "neither"] | None = None
     analysis: Literal["univariate", "multivariate"] | None = None
     factor: str | None = None
     reference: int | None = None
@@ -181,9 +236,37 @@ class FindingRecord(Quoted):
                 number = getattr(self, name)
                 if number is not None and not Decimal(0) <= number <= Decimal(100):
                     raise ValueError(f"[{name}] {name} {number} is a percentage outside [0, 100]")
-        if self.comparator_value is not None and self.arm is not None and self.comparator_arm is None:
+        if (self.comparator_value is not None and self.arm is not None and self.comparator_arm is None
+                and self.comparator_group is None):
             raise ValueError("[comparator_value] a single-arm finding (arm without comparator_arm) "
                              "cannot have a comparator_value")
+        for low, high in (("comparator_ci_low", "comparator_ci_high"),
+                          ("range_low", "range_high"), ("comparator_range_low", "comparator_range_high")):
+            a, b = getattr(self, low), getattr(self, high)
+            if (a is None) != (b is None):
+                raise ValueError(f"[{low if a is not None else high}] {low} and {high} go together")
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"[{low}] {low} {a} is greater than {high} {b}")
+        if self.comparator_ci_low is not None and self.comparator_value is not None and not (
+                self.comparator_ci_low <= self.comparator_value <= self.comparator_ci_high):  # type: ignore[operator]
+            raise ValueError(f"[comparator_ci_low] comparator CI [{self.comparator_ci_low}, "
+                             f"{self.comparator_ci_high}] does not contain {self.comparator_value}")
+        if (self.range_low is None) != (self.range_kind is None):
+            raise ValueError("[range_kind] range_low/range_high and range_kind go together")
+        for count, total in (("count", "denominator"), ("comparator_count", "comparator_denominator")):
+            n, d = getattr(self, count), getattr(self, total)
+            if n is not None and d is not None and n > d:
+                raise ValueError(f"[{count}] {count} {n} is greater than its {total} {d}")
+        if self.value_status is not None and self.value is not None:
+            raise ValueError(f"[value_status] a {self.value_status} value has no number in value")
+        if self.comparator_status is not None and self.comparator_value is not None:
+            raise ValueError(f"[comparator_status] a {self.comparator_status} comparator "
+                             "has no comparator_value")
+        if self.comparator_group is not None and self.group is None:
+            raise ValueError("[comparator_group] a comparator_group needs a group")
+        if self.favours is not None and self.comparator_arm is None and self.comparator_group is None:
+            raise ValueError("[favours] favours compares two arms or groups: "
+                             "give comparator_arm or comparator_group")
         if (self.ci_low is None) != (self.ci_high is None):
             raise ValueError(f"[{'ci_low' if self.ci_low is not None else 'ci_high'}] "
                              "ci_low and ci_high go together")
@@ -220,6 +303,7 @@ class RecommendationRecord(Quoted):
     cites: list[int] = []
     therapies: list[str] = []
     populations: list[str] = []
+    definitions: list[str] = []
     note: str | None = None
 
 
@@ -232,6 +316,11 @@ class CriterionRecord(Model):
     ]
     value: str
     response_criteria: str | None = None
+    sessions: int | None = Field(default=None, ge=1)
+    consecutive: bool | None = None
+    window_months: Decimal | None = Field(default=None, gt=0)
+    imaging: list[str] = []
+    events: list[str] = []
 
 
 class DefinitionRecord(Quoted):
@@ -246,11 +335,18 @@ class DefinitionRecord(Quoted):
 
 
 class ConflictRecord(Quoted):
-    """A source that contradicts itself: the records holding each reading, and why."""
+    """Records that disagree: a source contradicting itself, or studies a review sets against each other.
+
+    ``kind: between-studies`` carries the source's own ``explanation`` (its passage is in the quote) and
+    the terms it names as the reason (``explained_by``: Child-Pugh class, regimen, aetiology, ...).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["internal", "between-studies"] = "internal"
     members: list[str] = Field(min_length=1)
     note: str
+    explanation: str | None = None
+    explained_by: list[str] = []
 
 
 class SourceFile(Model):

@@ -136,6 +136,7 @@ class _FileChecker:
         self.studies = {s.id: s for s in data.studies}
         self.arms = {a.id: (s.id, a) for s in data.studies for a in s.arms}
         self.all_ids = {i for _, i, _ in _record_ids(file)}
+        self.definitions = {d.id for d in data.definitions}
         self.text: str | None = None
 
     def issue(self, section: str, record: str | None, field: str | None, message: str) -> None:
@@ -169,6 +170,10 @@ class _FileChecker:
                 self.term("recommendations", rec.id, "therapies", name, "therapy")
             for name in rec.populations:
                 self.term("recommendations", rec.id, "populations", name, "population")
+            for definition_id in rec.definitions:
+                if definition_id not in self.definitions:
+                    self.issue("recommendations", rec.id, "definitions",
+                               f"no definition {definition_id!r} in this file")
             statement: dict[str, Decimal | int] = {"number": rec.number} if rec.number is not None else {}
             self.check_quote("recommendations", rec.id, rec.quote, statement)
         for definition in data.definitions:
@@ -178,19 +183,32 @@ class _FileChecker:
                 if criterion.response_criteria:
                     self.term("definitions", definition.id, f"criteria[{i}].response_criteria",
                               criterion.response_criteria, "criteria")
+                for name in criterion.imaging:
+                    self.term("definitions", definition.id, f"criteria[{i}].imaging", name, "imaging")
+                for name in criterion.events:
+                    self.term("definitions", definition.id, f"criteria[{i}].events", name)
                 for n in numbers_in(criterion.value):
                     numbers[f"criteria[{i}].value ({n})"] = n
+                if criterion.sessions is not None:
+                    numbers[f"criteria[{i}].sessions"] = criterion.sessions
+                if criterion.window_months is not None:
+                    numbers[f"criteria[{i}].window_months"] = criterion.window_months
             self.check_quote("definitions", definition.id, definition.quote, numbers)
         for conflict in data.conflicts:
             for member in conflict.members:
                 if member not in self.all_ids:
                     self.issue("conflicts", conflict.id, "members", f"no record {member!r} in this file")
+            for name in conflict.explained_by:
+                self.term("conflicts", conflict.id, "explained_by", name)
+            if conflict.kind == "between-studies" and not conflict.explanation:
+                self.issue("conflicts", conflict.id, "explanation",
+                           "a between-studies conflict needs the source's explanation")
             self.check_quote("conflicts", conflict.id, conflict.quote, {})
         return self.issues
 
     def term(self, section: str, record: str, field: str, name: str, *branches: str) -> None:
         errors = []
-        for branch in branches:
+        for branch in branches or (None,):
             try:
                 self.terms.resolve(name, branch)
                 return
@@ -210,6 +228,10 @@ class _FileChecker:
             self.term(section, record, "population.includes", name, "population")
         for name in population.excludes:
             self.term(section, record, "population.excludes", name, "population")
+        for name in population.any_of:
+            self.term(section, record, "population.any_of", name, "population")
+        if population.disease is not None:
+            self.term(section, record, "population.disease", population.disease, "population")
 
     def check_study(self, study: StudyRecord) -> None:
         for name in study.design:
@@ -269,7 +291,14 @@ class _FileChecker:
         if f.criteria:
             self.term("findings", f.id, "criteria", f.criteria, "criteria")
         if f.factor:
-            self.term("findings", f.id, "factor", f.factor, "population", "therapy")
+            self.term("findings", f.id, "factor", f.factor, "population", "therapy", "endpoint")
+        if f.site:
+            self.term("findings", f.id, "site", f.site, "site")
+        for field_name in ("group", "comparator_group"):
+            group = getattr(f, field_name)
+            if group is not None:
+                for name in (*group.includes, *group.excludes):
+                    self.term("findings", f.id, field_name, name, "population", "therapy", "endpoint")
         self.check_population("findings", f.id, f.population)
         if f.population is None and (study is None or study.population is None):
             self.issue("findings", f.id, "population", "no population here or on its study")
@@ -279,7 +308,10 @@ class _FileChecker:
                 self.issue("findings", f.id, "conflicts_with", f"no record {other!r} in this file")
         numbers: dict[str, Decimal | int] = {
             name: getattr(f, name)
-            for name in ("value", "comparator_value", "hr", "ci_low", "ci_high", "ci_level")
+            for name in ("value", "comparator_value", "hr", "ci_low", "ci_high", "ci_level", "count",
+                         "denominator", "sd", "range_low", "range_high", "comparator_count",
+                         "comparator_denominator", "comparator_sd", "comparator_ci_low", "comparator_ci_high",
+                         "comparator_range_low", "comparator_range_high")
             if getattr(f, name) is not None
         }
         bound = f.p_bound()
