@@ -19,9 +19,9 @@ from hcc_kg.config import Paths
 from hcc_kg.errors import BuildMissing, QueryError
 from hcc_kg.export.selection import Selection
 from hcc_kg.query.backends import Backend, EndpointBackend, OxigraphBackend
-from hcc_kg.query.results import Answer, Boolean, Rows, Triples
+from hcc_kg.query.results import Answer, Boolean, Rows, Triples, sort_concatenated
 from hcc_kg.query.safety import Limits
-from hcc_kg.query.saved import SavedQuery, bound_text, catalog, find_query, parse_query_file
+from hcc_kg.query.saved import SavedQuery, bound_text, catalog, find_query, parse_query_file, resolve_params
 from hcc_kg.release.layout import Release
 from hcc_kg.terms import TermIndex
 
@@ -107,9 +107,9 @@ class KnowledgeGraph:
     def query(self, name_or_file: str | Path | SavedQuery, **params: str) -> Answer:
         """Run a saved query: Rows for SELECT, Triples for CONSTRUCT/DESCRIBE, Boolean for ASK."""
         query = self.saved(name_or_file)
-        text = self.bind(query, params)
+        text = self.bind(query, self.checked(query, params))
         if query.form == "SELECT":
-            return self.backend.select(text)
+            return sort_concatenated(self.backend.select(text), query.text)
         if query.form == "ASK":
             return self.backend.ask(text)
         return self.backend.construct(text)
@@ -132,7 +132,15 @@ class KnowledgeGraph:
         if query.form not in ((forms,) if isinstance(forms, str) else forms):
             raise QueryError(f"{query.name} is a {query.form} query, "
                              f"not {' or '.join(forms) if isinstance(forms, tuple) else forms}")
-        return run(self.bind(query, params))
+        answer = run(self.bind(query, self.checked(query, params)))
+        return sort_concatenated(answer, query.text) if isinstance(answer, Rows) else answer
+
+    def checked(self, query: SavedQuery, params: dict[str, str]) -> dict[str, str]:
+        """The given parameter values checked against this graph, in its form (see ``resolve_params``)."""
+        if not params:
+            return params
+        return resolve_params(query, params, self.backend.select,
+                              self.terms if any(p.property for p in query.params) else None)
 
     def _api(self, name: str, **params: str) -> Rows:
         """Run one of the library's own queries (``queries/api``)."""

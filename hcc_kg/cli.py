@@ -106,6 +106,11 @@ def validate(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
 
     paths = _paths(data_dir, seeds_dir)
     report = check_all(paths.data_dir, paths.ontology, paths.seeds_dir, paths.queries_dir, root=Path.cwd())
+    if not report.issues:  # reviews name flags, which exist only once the records validate
+        from hcc_kg.check.report import reviewed_checks
+
+        report.issues.extend(reviewed_checks(report.dataset.files, paths.data_dir, paths.seeds_dir,
+                                             root=Path.cwd())[1])
     if fmt == "json":
         import json
 
@@ -128,14 +133,17 @@ def check(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
 
     Each rule compares numbers a source prints (a percentage with its count, a CI with its p, a
     median with the survival rates) and flags what cannot all be right. Flags are findings about
-    the sources, not errors in the records: the exit status is 0 whenever the records validate.
-    Every build writes the same flags into the graph (saved query 13_plausibility_flags).
+    the sources, not errors in the records. Curators review them in data/reviews/NNN.yaml
+    (confirmed: the source is wrong; not-an-error: with a reason); unreviewed flags are listed
+    first. Exit status 1 while an error or warning flag is unreviewed (info flags never count),
+    0 once every one is reviewed. Every build writes the same flags and reviews into the graph
+    (saved query 13_plausibility_flags).
 
     \b
     Example:
       hcc-kg check --format json
     """
-    from hcc_kg.check.report import render_json, render_text, run_checks
+    from hcc_kg.check.report import blocking, render_json, render_text, reviewed_checks
     from hcc_kg.curation.validate import validate as run_validation
     from hcc_kg.errors import ValidationFailed
 
@@ -143,8 +151,12 @@ def check(data_dir: Path | None, seeds_dir: Path | None, fmt: str) -> None:
     dataset, issues = run_validation(paths.data_dir, paths.ontology, paths.seeds_dir, root=Path.cwd())
     if issues:
         raise ValidationFailed(issues)
-    flags = run_checks(dataset.files)
+    flags, review_issues = reviewed_checks(dataset.files, paths.data_dir, paths.seeds_dir, root=Path.cwd())
+    if review_issues:
+        raise ValidationFailed(review_issues)
     click.echo(render_json(flags) if fmt == "json" else render_text(flags, dataset.files), nl=False)
+    if blocking(flags):
+        sys.exit(1)
 
 
 @cli.command()
@@ -220,11 +232,17 @@ def query_show(name: str) -> None:
 
 
 def _params(items: tuple[str, ...]) -> dict[str, str]:
-    values = {}
+    """``-p KEY=VALUE`` options as a mapping; the library checks each value against the graph.
+
+    A key given twice is an error (the second would silently win).
+    """
+    values: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-p")
+        if key.strip() in values:
+            raise click.BadParameter(f"{key.strip()!r} is given twice", param_hint="-p")
         values[key.strip()] = value
     return values
 
@@ -278,6 +296,41 @@ def stats(endpoint: str | None, build_dir: Path | None) -> None:
     from hcc_kg.query.stats import render
 
     click.echo(render(_open(build_dir, endpoint).stats()), nl=False)
+
+
+@cli.command()
+@DATA_OPTION
+@SEEDS_OPTION
+@click.option("--source", default=None, help="Audit only this source document id (e.g. src004).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--partial", is_flag=True,
+              help="Also list covered units that print numbers no covering quote holds.")
+def coverage(data_dir: Path | None, seeds_dir: Path | None, source: str | None, fmt: str,
+             partial: bool) -> None:
+    """Coverage audit: every numbered sentence, table row and cited reference is curated or excluded.
+
+    Prints per source the units that print a number (covered by a record's quote / excluded in
+    data/exclusions/NNN.yaml / uncovered) and the cited reference numbers (cited by a record /
+    excluded / uncovered), then each uncovered one with its line in the source document. Exit 1
+    when anything is uncovered or an exclusion is stale or malformed, 0 otherwise.
+
+    \b
+    Examples:
+      hcc-kg coverage --source src004
+      hcc-kg coverage --format json
+    """
+    from hcc_kg.curation.coverage import audit, render_json, render_text
+
+    paths = _paths(data_dir, seeds_dir)
+    report = audit(paths.data_dir, paths.seeds_dir, root=Path.cwd(), source=source)
+    click.echo(render_json(report) if fmt == "json" else render_text(report, partial), nl=False)
+    if fmt != "json":
+        for issue in report.info:
+            click.echo(f"info: {issue}", err=True)
+        for issue in report.errors:
+            click.echo(f"error: {issue}", err=True)
+    if report.failed:
+        sys.exit(1)
 
 
 @cli.command()
@@ -354,6 +407,9 @@ def export(fmt: str, part: str, therapy: str | None, population: str | None, end
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def diff(old: Path, new: Path, fmt: str) -> None:
     """What changed between two releases: findings added, removed, changed (field, old, new).
+
+    Records of every kind are compared, and plausibility flags too: a flag that appears or
+    disappears (its numbers changed), and a flag whose review status changed.
 
     \b
     Example:

@@ -229,4 +229,200 @@ def test_non_editable_install_builds_and_queries_from_any_folder(repo_paths: Pat
     assert listed.returncode == 0 and "01_haic_combinations_os_pvi" in listed.stdout
     ran = hcc_kg("query", "run", FLAGSHIP, "--build-dir", str(tmp_path / "b"), "--format", "csv")
     assert ran.returncode == 0, ran.stderr
-    assert "f004-he2019-os,FOLFOX-HAIC + sorafenib,sorafenib" in ran.stdout
+    assert "f004-he2019-os," in ran.stdout and "FOLFOX-HAIC + sorafenib,sorafenib" in ran.stdout
+
+
+# --- issue 13: every new record field reaches the graph (tests/model: real quotes, every new field) -----
+
+MODEL = Path(__file__).resolve().parent / "model"
+F = "https://w3id.org/hcc-kg/id/finding/"
+PREFIX = "PREFIX hcc: <https://w3id.org/hcc-kg/ontology/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+@pytest.fixture(scope="module")
+def model(repo_paths: Paths, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """A build of tests/model alone."""
+    paths = dataclasses.replace(repo_paths, build_dir=tmp_path_factory.mktemp("model"), data_dir=MODEL)
+    build(paths)
+    return KnowledgeGraph.open(paths.build_dir, paths=paths)
+
+
+def _ask(kg: KnowledgeGraph, where: str) -> set[str]:
+    """The local names of ?x in the answer to a SELECT over ``where``."""
+    rows = kg.backend.store.query(PREFIX + f"SELECT DISTINCT ?x WHERE {{ {where} }}")  # type: ignore[attr-defined]
+    return {row["x"].value.rsplit("/", 1)[-1] if row["x"].value.startswith("http") else row["x"].value
+            for row in rows}
+
+
+def test_timepoint_in_years_is_queryable_in_months(model: KnowledgeGraph) -> None:
+    """002: "局部治疗组 1、2、3、5 年 OS 率 ... 35.3% vs. 8.7%" is curated at '3 years' and asked for as 36 months."""
+    assert _ask(model, "?x hcc:timepointMonths ?m FILTER(?m = 36)") == {"fm2-os-3y"}
+    assert _ask(model, f"<{F}fm2-os-3y> hcc:timepoint ?x") == {"3 years"}
+
+
+def test_timepoint_months_from_the_curated_text() -> None:
+    from hcc_kg.build.rdf import timepoint_months
+
+    assert timepoint_months("3 years") == 36 and timepoint_months("1.5 years") == 18
+    assert timepoint_months("6 months") == 6 and timepoint_months("1 month") == 1
+    assert timepoint_months("12 weeks") is None and timepoint_months(None) is None
+
+
+def test_printed_decimals_come_back_as_printed(model: KnowledgeGraph) -> None:
+    """000 Table 3 prints "8.0 (6.0 ~ 10.0) VS. 22.0 (9.0 ~ 38.0)": the store says 8, every reader 8.0."""
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:valuePrinted ?x") == {"8.0"}
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:comparatorCiUpperPrinted ?x") == {"38.0"}
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:value ?v FILTER(?v = 8) BIND(\"numeric\" AS ?x)") == {"numeric"}
+    finding = model.findings(["fm0-os-pvtt"])[0]
+    assert (str(finding.value), str(finding.ci_low), str(finding.comparator_value)) == ("8.0", "6.0", "22.0")
+    assert (str(finding.comparator_ci_low), str(finding.comparator_ci_high)) == ("9.0", "38.0")
+
+
+def test_within_cohort_groups_are_nodes_with_criteria(model: KnowledgeGraph) -> None:
+    """PVTT yes vs no: the value's level includes PVTT, the comparator's level excludes it."""
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:group ?g . ?g a hcc:Group ; hcc:includesCriterion ?x") \
+        == {"PortalVeinTumourThrombus"}
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:comparatorGroup ?x") == {"comparator-group"}
+    assert _ask(model, f"<{F}fm0-os-pvtt> hcc:comparatorGroup/hcc:excludesCriterion ?x") \
+        == {"PortalVeinTumourThrombus"}
+    assert _ask(model, "?x hcc:group/hcc:includesCriterion hcc:ObjectiveResponse ; "
+                       "hcc:comparatorGroup/hcc:includesCriterion hcc:NonResponse") == {"fm0-os-response"}
+    finding = model.findings(["fm0-os-pvtt"])[0]
+    assert finding.group is not None and finding.group.label == "portal vein tumour thrombi present"
+    assert finding.comparator_group is not None and finding.comparator_group.excludes == ("PortalVeinTumourThrombus",)
+    assert finding.site == "Lung"
+
+
+def test_status_counts_sd_ranges_and_comparator_cis(model: KnowledgeGraph) -> None:
+    found = {f.id: f for f in model.findings(["fm2-os-nr", "fm2-deaths", "fm2-age", "fm2-followup",
+                                              "fm0-os-response", "fm1-survey"])}
+    not_reached = found["fm2-os-nr"]
+    assert not_reached.value is None and not_reached.value_status == "not-reached"
+    assert (str(not_reached.comparator_ci_low), str(not_reached.comparator_ci_high)) == ("13.3", "19.1")
+    assert _ask(model, '?x hcc:valueStatus "not-reached"') == {"fm2-os-nr"}
+    deaths = found["fm2-deaths"]
+    assert (str(deaths.value), deaths.count, deaths.denominator) == ("42.1", 32, 76)
+    assert (str(found["fm2-age"].value), str(found["fm2-age"].sd)) == ("52", "12.3")
+    follow = found["fm2-followup"]
+    assert (str(follow.range_low), str(follow.range_high), follow.range_kind) == ("2.5", "72.0", "range")
+    response = found["fm0-os-response"]
+    assert (str(response.comparator_range_low), str(response.comparator_range_high)) == ("3.0", "9.0")
+    assert (found["fm1-survey"].count, found["fm1-survey"].denominator) == (191, 257)
+
+
+def test_favours_and_tested_mark_untested_differences(model: KnowledgeGraph) -> None:
+    """The 3-year OS rates (35.3% vs 8.7%) favour local therapy; the sentence prints no P for them."""
+    assert _ask(model, '?x hcc:favours "arm" ; hcc:tested false') == {"fm2-os-3y", "fm2-os-nr", "fm0-os-response"}
+    assert _ask(model, '?x hcc:tested true') == {"fm0-os-pvtt"}
+    assert _ask(model, "?x a hcc:Finding FILTER NOT EXISTS { ?x hcc:tested ?t }") \
+        >= {"fm2-deaths", "fm2-ned-os"}, "tested is written only for comparisons"
+
+
+def test_correlation_carries_its_second_variable(model: KnowledgeGraph) -> None:
+    assert _ask(model, "?x hcc:measuredVariable hcc:OverallSurvival ; hcc:correlatedWith hcc:CumulativeNEDDuration") \
+        == {"fm2-ned-os"}
+
+
+def test_population_union_disease_and_subjects(model: KnowledgeGraph) -> None:
+    assert _ask(model, "<https://w3id.org/hcc-kg/id/study/sm2-yang/population> hcc:anyOfCriterion ?x") \
+        == {"ChildPughA", "ChildPughB"}
+    assert _ask(model, "?f a hcc:Finding ; hcc:population/hcc:disease ?x") \
+        == {"HepatocellularCarcinoma", "ColorectalLiverMetastasis"}, "the default disease is written explicitly"
+    assert _ask(model, "?x a hcc:Finding FILTER NOT EXISTS { ?x hcc:population/hcc:disease hcc:HepatocellularCarcinoma }") \
+        == {"fm2-crlm-os"}
+    assert _ask(model, '?x a hcc:Finding ; hcc:population/hcc:subjects "clinicians"') == {"fm1-survey"}
+    from hcc_kg.export.selection import Selection
+
+    assert "fm1-survey" not in {i.rsplit("/", 1)[-1] for i in model.subset_findings(Selection(population="TACERefractory"))}
+    assert "fm1-survey" in {i.rsplit("/", 1)[-1] for i in model.subset_findings(Selection())}
+
+
+def test_cadonilimab_arm_is_found_under_pd1_and_ctla4_inhibitors(model: KnowledgeGraph) -> None:
+    for cls in ("PD1Inhibitor", "CTLA4Inhibitor", "ImmuneCheckpointInhibitor"):
+        assert _ask(model, f"?x hcc:exposure/hcc:regimen/hcc:hasComponent/a/rdfs:subClassOf* hcc:{cls}") \
+            == {"fm4-tao-activity"}, cls
+    assert _ask(model, "<https://w3id.org/hcc-kg/id/regimen/FOLFOXHAIC+Cadonilimab> a ?x") \
+        >= {"HAICImmuneCombination", "HAICCombination"}
+
+
+def test_recommendations_are_typed_and_linked_to_definitions(model: KnowledgeGraph, kg: KnowledgeGraph) -> None:
+    assert _ask(model, "?x a hcc:Recommendation ; hcc:aboutDefinition ?d . ?d a hcc:RefractorinessDefinition") \
+        == {"rm1-cs"}
+    statements = _ask(kg, "{ ?x a hcc:ConsensusStatement } UNION { ?x a hcc:TreatmentStrategy }")
+    assert len(statements) >= 5 and _ask(kg, "?x a hcc:Recommendation") == statements
+
+
+def test_definition_criteria_as_data(model: KnowledgeGraph) -> None:
+    """JSH-LCSGJ 2014: 2 consecutive sessions, CT/MRI within 1~3 months, what counts as failure."""
+    d = "<https://w3id.org/hcc-kg/id/definition/dm1-jsh>"
+    assert _ask(model, f"{d} hcc:hasCriterion/hcc:sessions ?x") == {"2"}
+    assert _ask(model, f"{d} hcc:hasCriterion [ hcc:sessions 2 ; hcc:consecutive ?x ]") == {"true"}
+    assert _ask(model, f"{d} hcc:hasCriterion/hcc:windowMonths ?m FILTER(?m = 3) BIND(\"3\" AS ?x)") == {"3"}
+    assert _ask(model, f"{d} hcc:hasCriterion/hcc:imagingModality ?x") \
+        == {"ComputedTomography", "MagneticResonanceImaging"}
+    assert _ask(model, "?x hcc:hasCriterion/hcc:countsEvent hcc:NewIntrahepaticLesion") == {"dm1-jsh"}
+    assert _ask(model, f"{d} hcc:hasCriterion/hcc:countsEvent ?x") == {
+        "ViableTumourOver50Percent", "NewIntrahepaticLesion", "MacrovascularInvasion", "ExtrahepaticMetastasis",
+        "TumourMarkerRise"}
+
+
+def test_criterion_iris_come_from_content_not_row_order(repo_paths: Paths, tmp_path: Path) -> None:
+    import yaml
+
+    from hcc_kg.build.rdf import GraphWriter
+    from hcc_kg.curation.validate import validate
+
+    def criterion_iris(folder: Path) -> set[str]:
+        data, issues = validate(folder, repo_paths.ontology, repo_paths.seeds_dir)
+        assert not issues, issues
+        writer = GraphWriter(data.terms)
+        for file in data.files:
+            writer.add_file(file)
+        return {q.object.value for q in writer.quads if q.predicate.value.endswith("/hasCriterion")}
+
+    before = criterion_iris(MODEL)
+    reordered = tmp_path / "model"
+    shutil.copytree(MODEL, reordered)
+    path = reordered / "001_model.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["definitions"][0]["criteria"].reverse()
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    after = criterion_iris(reordered)
+    assert after == before and len(before) == 5
+    assert all("/criterion/" in i for i in before)
+    assert "https://w3id.org/hcc-kg/id/definition/dm1-jsh/criterion/sessions-1b4f4cf8" in before
+
+
+def test_between_studies_conflict_with_its_explanation(model: KnowledgeGraph) -> None:
+    c = "<https://w3id.org/hcc-kg/id/conflict/cm4-between>"
+    assert _ask(model, f'{c} hcc:conflictKind ?x') == {"between-studies"}
+    assert _ask(model, f"{c} hcc:explainedBy ?x") == {"ChildPughB"}
+    assert _ask(model, f'{c} hcc:explanation ?x FILTER(lang(?x) = "en")') == {"the studies differ in Child-Pugh class"}
+
+
+def test_every_real_population_names_its_disease_and_subjects(kg: KnowledgeGraph) -> None:
+    assert _ask(kg, "?x a hcc:Population FILTER NOT EXISTS { ?x hcc:disease ?d ; hcc:subjects ?s }") == set()
+
+
+def test_shapes_catch_counts_above_denominators_and_a_value_with_a_status(repo_paths: Paths) -> None:
+    from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+
+    from hcc_kg.build.gates import shacl_violations
+    from hcc_kg.build.pipeline import ontology_quads, skolemize
+
+    h, x = "https://w3id.org/hcc-kg/ontology/", "http://www.w3.org/2001/XMLSchema#"
+    f = NamedNode(F + "bad")
+    quads = skolemize(ontology_quads(repo_paths.ontology)) + [
+        Quad(f, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(h + "Finding")),
+        Quad(f, NamedNode(h + "count"), Literal("80", datatype=NamedNode(x + "integer"))),
+        Quad(f, NamedNode(h + "denominator"), Literal("76", datatype=NamedNode(x + "integer"))),
+        Quad(f, NamedNode(h + "value"), Literal("3.0", datatype=NamedNode(x + "decimal"))),
+        Quad(f, NamedNode(h + "valueStatus"), Literal("not-reached")),
+        Quad(f, NamedNode(h + "favours"), Literal("both")),
+    ]
+    found = [v for v in shacl_violations(serialize(quads, format=RdfFormat.N_TRIPLES) or b"", repo_paths.shapes)
+             if v.record == "finding/bad"]
+    messages = " | ".join(v.message for v in found)
+    assert "no greater than its denominator" in messages
+    assert "a value and a status exclude each other" in messages
+    assert any(v.message.startswith("hcc:favours") for v in found)

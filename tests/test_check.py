@@ -44,21 +44,22 @@ def data(*findings: dict[str, Any], conflicts: list[dict[str, Any]] | None = Non
                                       "findings": list(findings), "conflicts": conflicts or []})
 
 
-def flags(rule: str, source: SourceFile) -> list[Flag]:
-    """The flags one rule raises on one file."""
-    return RULES[rule].run(SourceView(source))
+def flags(rule: str, source: SourceFile, lines: list[str] | None = None) -> list[Flag]:
+    """The flags one rule raises on one file (``lines``: its source text, for the rules that read it)."""
+    return RULES[rule].run(SourceView(source, lines))
 
 
-def flagged(rule: str, source: SourceFile) -> set[frozenset[str]]:
+def flagged(rule: str, source: SourceFile, lines: list[str] | None = None) -> set[frozenset[str]]:
     """The member sets of one rule's flags."""
-    return {frozenset(f.members) for f in flags(rule, source)}
+    return {frozenset(f.members) for f in flags(rule, source, lines)}
 
 
 def test_every_rule_has_a_name_rationale_and_severity() -> None:
     assert {"ci-excludes-1-p-not-significant", "ci-includes-1-p-significant", "ci-reversed",
             "ci-misses-estimate", "significance-vs-p", "hazard-ratio-vs-direction", "count-vs-percentage",
             "arms-exceed-study", "count-exceeds-cohort", "median-not-reached-vs-rate", "median-vs-rate",
-            "two-readings", "duplicate-record"} == set(RULES.names())
+            "two-readings", "duplicate-record", "category-counts-vs-denominator", "direction-vs-numbers",
+            "favours-vs-numbers", "proportion-ci-vs-count", "passage-printed-twice"} == set(RULES.names())
     for name, rule in RULES.items():
         assert rule.name == name and rule.rationale.endswith(".") and rule.severity in SEVERITIES
 
@@ -247,35 +248,192 @@ def test_duplicate_records() -> None:
     assert {f.severity for f in flags("duplicate-record", data(one, twice))} == {"info"}
 
 
+# --- counts and denominators in a finding's own fields --------------------------------------------
+
+def test_count_and_denominator_fields_against_the_percentage() -> None:
+    source = data(share("ok", "42.1", count=32, denominator=76), share("bad", "42.0", count=32, denominator=76),
+                  # no denominator printed: the arm's size (14) or the study's (26) may be the one
+                  share("arm", "50.0", count=7, arm="s9-a"), share("study", "26.9", count=7, arm="s9-a"),
+                  share("two-sides", "50.0", count=7, arm="s9-a", comparator_arm="s9-b",
+                        comparator_value=Decimal("40.0"), comparator_count=5, comparator_denominator=12))
+    assert flagged("count-vs-percentage", source) == {frozenset({"bad"}), frozenset({"two-sides"})}
+    (side,) = [f for f in flags("count-vs-percentage", source) if f.members == ("two-sides",)]
+    assert "(comparator)" in side.message and "5 of 12" in side.message
+
+
+def test_a_column_of_percentages_without_any_common_denominator() -> None:
+    """Doc 002's Table 4 in small: n (%) with no denominator printed, where no N makes every cell round."""
+    header = "Table 4 n (%)"
+    rows = [("a", 5, "7.1"), ("b", 8, "11.4"), ("c", 6, "8.6"), ("d", 1, "1.4")]
+    fits = data(*(share(i, pct, count=n, arm="s9-a", quote=[header, f"row {i}"]) for i, n, pct in rows))
+    assert flagged("count-vs-percentage", fits) == set(), "all fit N = 70"
+    broken = data(*(share(i, pct, count=n, arm="s9-a", quote=[header, f"row {i}"]) for i, n, pct in
+                    [*rows, ("e", 2, "2.8")]))
+    (flag,) = flags("count-vs-percentage", broken)
+    assert set(flag.members) == {"a", "b", "c", "d", "e"} and "N = 70 fits 4 of 5 rows" in flag.message
+
+
+def test_a_lone_cell_one_digit_off_its_columns_denominator() -> None:
+    """Doc 002's Table 1 in small: each row its own passage, most cells fit the study's 26."""
+    rows = [("a", 7, "26.9"), ("b", 13, "50.0"), ("c", 5, "19.2"), ("d", 3, "11.6"), ("e", 2, "12.5")]
+    source = data(*(share(i, pct, count=n, arm="s9-a", quote=f"row {i}") for i, n, pct in rows))
+    # d: 3/26 = 11.54%, one unit off 11.6: a slip; e: 2/26 = 7.7%, far from 12.5: a denominator of its own
+    assert flagged("count-vs-percentage", source) == {frozenset({"d"})}
+    few = data(*(share(i, pct, count=n, arm="s9-a", quote=f"row {i}") for i, n, pct in [rows[0], rows[3]]))
+    assert flagged("count-vs-percentage", few) == set(), "one fitting cell is no column"
+
+
+def test_category_counts_against_their_denominator() -> None:
+    # doc 000's AFP rows: 16 + 12 patients of 26; the percentages (61.5 + 38.5) add up
+    afp = data(share("afp-low", "61.5", count=16, outcome_detail="AFP < 100", quote="AFP < 100 16 61.5 >= 100 12 38.5"),
+               share("afp-high", "38.5", count=12, outcome_detail="AFP >= 100", quote="AFP < 100 16 61.5 >= 100 12 38.5"))
+    assert flagged("category-counts-vs-denominator", afp) == {frozenset({"afp-low", "afp-high"})}
+    fine = data(count("m", "21", outcome_detail="sex, male"), count("f", "5", outcome_detail="sex, female"),
+                share("m-pct", "80.8", outcome_detail="sex, male"), share("f-pct", "19.2", outcome_detail="sex, female"))
+    assert flagged("category-counts-vs-denominator", fine) == set()
+    over = data(share("x", "60.1", outcome_detail="ECOG, 0"), share("y", "40.1", outcome_detail="ECOG, 1"),
+                share("z", "50.0", outcome_detail="ECOG, 2"))
+    assert flagged("category-counts-vs-denominator", over) == {frozenset({"x", "y", "z"})}
+    rounded = data(share("x", "33.4", outcome_detail="grade, 1"), share("y", "33.4", outcome_detail="grade, 2"),
+                   share("z", "33.3", outcome_detail="grade, 3"))
+    assert flagged("category-counts-vs-denominator", rounded) == set(), "100.1 is within the rounding of three"
+    # one category read twice (two readings of a misaligned row) is no partition of the patients
+    readings = data(share("b1", "73.1", outcome_detail="class B (reading 1)", quote="Child A 19 B 7 73.1"),
+                    share("a2", "73.1", outcome_detail="class A (reading 2)", quote="Child A 19 B 7 73.1"),
+                    share("b2", "26.7", outcome_detail="class B (reading 2)", quote="Child A 19 B 7 73.1"))
+    assert flagged("category-counts-vs-denominator", readings) == set()
+    arms = data(count("one", "9", arm="s9-a", comparator_arm="s9-b", comparator_value=Decimal("8"),
+                      outcome_detail="lesions, single"),
+                count("many", "5", arm="s9-a", comparator_arm="s9-b", comparator_value=Decimal("5"),
+                      outcome_detail="lesions, multiple"))
+    assert {f.message.split(":")[0] for f in flags("category-counts-vs-denominator", arms)} == {
+        "one, many (comparator)"}, "8 + 5 is more than the comparator arm's 12; 9 + 5 fits the arm's 14"
+
+
+# --- stated direction and curated favours vs the numbers -------------------------------------------
+
+def compare(id: str, value: str, other: str, **fields: Any) -> dict[str, Any]:
+    return finding(id, **{"arm": "s9-a", "comparator_arm": "s9-b", "value": Decimal(value),
+                          "comparator_value": Decimal(other), "unit": "months", **fields})
+
+
+def test_stated_direction_against_the_numbers() -> None:
+    source = data(compare("os-wrong", "8.0", "12.5", direction="benefit"),
+                  compare("os-right", "12.5", "8.0", direction="benefit"),
+                  compare("os-rounded", "8.0", "8.04", direction="benefit"),
+                  compare("ae-wrong", "10.0", "30.0", direction="harm", endpoint="AdverseEvent",
+                          statistic="proportion", unit="%"),
+                  compare("ae-right", "30.0", "10.0", direction="harm", endpoint="AdverseEvent",
+                          statistic="proportion", unit="%"),
+                  compare("orr-wrong", "20.0", "35.0", direction="benefit", endpoint="ObjectiveResponseRate",
+                          statistic="proportion", unit="%"),
+                  compare("baseline", "20", "35", direction="benefit", endpoint="BaselineCharacteristic",
+                          statistic="mean", unit="years"),
+                  hr("hr", "1.5", "1.1", "2.0", "P=0.01", arm="s9-a", comparator_arm="s9-b", direction="benefit"))
+    assert flagged("direction-vs-numbers", source) == {frozenset({"os-wrong"}), frozenset({"ae-wrong"}),
+                                                       frozenset({"orr-wrong"})}
+    (ae,) = flags("direction-vs-numbers", data(source.findings[3].model_dump(exclude_none=True)))
+    assert "lower is better" in ae.message
+
+
+def test_curated_favours_against_the_numbers() -> None:
+    source = data(compare("ok", "12.5", "8.0", favours="arm"), compare("wrong", "12.5", "8.0", favours="comparator"),
+                  compare("equal", "8.0", "8.0", favours="neither"), compare("not-equal", "8.0", "9.5", favours="neither"),
+                  compare("rounding", "8.0", "8.04", favours="comparator"),
+                  compare("ae", "5.0", "9.0", favours="arm", endpoint="AdverseEvent", statistic="rate", unit="%"),
+                  hr("hr-ok", "0.6", "0.4", "0.9", "P=0.01", arm="s9-a", comparator_arm="s9-b", favours="arm"),
+                  hr("hr-wrong", "0.6", "0.4", "0.9", "P=0.01", arm="s9-a", comparator_arm="s9-b",
+                     favours="comparator"))
+    assert flagged("favours-vs-numbers", source) == {frozenset({"wrong"}), frozenset({"not-equal"}),
+                                                     frozenset({"hr-wrong"})}
+    assert {f.severity for f in flags("favours-vs-numbers", source)} == {"error"}
+
+
+# --- a proportion's CI vs its count -----------------------------------------------------------------
+
+def test_proportion_ci_against_the_binomial_intervals() -> None:
+    def ci(id: str, low: str, high: str, **fields: Any) -> dict[str, Any]:
+        return share(id, "50.0", count=10, denominator=20, ci_low=Decimal(low), ci_high=Decimal(high), **fields)
+
+    source = data(ci("exact", "27.2", "72.8"), ci("wilson", "29.9", "70.1"), ci("wald", "28.1", "71.9"),
+                  ci("whole", "27", "73"), ci("narrow", "40.0", "60.0"), ci("wide", "10.0", "90.0"),
+                  ci("level-90", "31.3", "68.7", ci_level=90))
+    assert flagged("proportion-ci-vs-count", source) == {frozenset({"narrow"}), frozenset({"wide"})}
+    (narrow,) = [f for f in flags("proportion-ci-vs-count", source) if f.members == ("narrow",)]
+    assert "Clopper-Pearson 27.2-72.8" in narrow.message and "Wilson 29.9-70.1" in narrow.message
+    zero = data(share("none", "0.0", count=0, denominator=20, ci_low=Decimal("0.0"), ci_high=Decimal("16.8")))
+    assert flagged("proportion-ci-vs-count", zero) == set(), "Clopper-Pearson 0-16.8 for 0/20"
+
+
+# --- passages printed twice -------------------------------------------------------------------------
+
+def test_passage_printed_twice() -> None:
+    passage = [f"line {i}: a long sentence of the body text, printed once by the author." for i in range(6)]
+    text = ["Title", *passage, "", "Page 2", *passage, "References"]
+    (flag,) = flags("passage-printed-twice", data(), text)
+    assert flag.members == ("src9",) and "lines 2-7 and 10-15" in flag.message and flag.severity == "info"
+    short = ["Title", "Page header of the journal", "body", "Page header of the journal", "end"]
+    assert flags("passage-printed-twice", data(), short) == [], "a repeated page header is no passage"
+    assert flags("passage-printed-twice", data(), None) == [], "no text, nothing to compare"
+    header = ["Journal of hepatology, volume 1, running header printed on every page " * 5] * 5000
+    assert flags("passage-printed-twice", data(), header) == [], "boilerplate repeated on every page is no passage"
+
+
+def test_value_status_not_reached_is_read() -> None:
+    nr = finding("nr", arm="s9-a", value_status="not-reached", unit="months")
+    assert flagged("median-not-reached-vs-rate", data(nr, rate("3y", "3 years", "35.3"))) == {frozenset({"nr", "3y"})}
+
+
 # --- the real sources -------------------------------------------------------------------------------
 
+TABLE4 = frozenset(f"f002-ae-{name}" for name in (
+    "fever-g1", "fever-g2", "pain-g1", "pain-g2", "pneumothorax-g1", "effusion-g1", "nausea-g1", "nausea-g2",
+    "vomiting-g2", "anaemia-g1", "anaemia-g2", "alt-g1", "alt-g2", "alt-g3", "ast-g1", "ast-g2", "ast-g3"))
+
 REAL = {
-    # doc 000, Table 1: percentages of n/26 that do not round from the counts (several pairs were made to
-    # add up to 100%: 80.7 + 19.3, 88.4 + 11.6, 46.1 + 53.9); 38.5% for 12 is 10/26 (also curated as a
-    # conflict); verified against the table in 000_a7ac623c546b824a.txt
-    ("count-vs-percentage", frozenset({"f000-bl-male-n", "f000-bl-male-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-female-n", "f000-bl-female-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-ecog0-n", "f000-bl-ecog0-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-afp-high-n", "f000-bl-afp-high-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-pvtt-absent-n", "f000-bl-pvtt-absent-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-pvtt-present-n", "f000-bl-pvtt-present-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-pm-small-n", "f000-bl-pm-small-pct"})),
-    ("count-vs-percentage", frozenset({"f000-bl-pm-large-n", "f000-bl-pm-large-pct"})),
+    # doc 000, Table 1 (n = 26): percentages that do not round from their counts, verified against the
+    # table in 000_a7ac623c546b824a.txt: Male 21 80.7 (80.8), Female 5 19.3 (19.2), ECOG 0 16 61.6 (61.5),
+    # PVTT Absence 23 88.4 (88.5) / Presence 3 11.6 (11.5), metastasis < 2 cm 12 46.1 (46.2) / >= 2 cm
+    # 14 53.9 (53.8): pairs made to add up to 100%; AFP >= 100 12 38.5 (38.5% is 10/26); Child class B 7
+    # with 73.1 as printed (19/26, class A's count) and 26.7 read one row up (7/26 = 26.9)
+    *(("count-vs-percentage", frozenset({f"f000-bl-{name}"})) for name in (
+        "male", "female", "ecog0", "afp-high", "pvtt-absent", "pvtt-present", "pm-small", "pm-large",
+        "childb-asprinted", "childb-shifted")),
+    # doc 000, Table 1: AFP < 100 16 and >= 100 12 patients, 28 of 26
+    ("category-counts-vs-denominator", frozenset({"f000-bl-afp-low", "f000-bl-afp-high"})),
+    # doc 002, Table 4: n (%) with no denominator; 70 fits every cell but 2 (2.8) (2/70 = 2.857 -> 2.9)
+    ("count-vs-percentage", TABLE4),
+    # doc 002, Table 1: n (%) of all 76 patients (most cells of each arm's column fit 76); single cells
+    # one unit off in the last digit: 5 (6.5) twice (5/76 = 6.58 -> 6.6), 23 (30.2) (30.26 -> 30.3),
+    # 28 (36.9) twice (36.84 -> 36.8, printed 28 (36.8) in the cirrhosis row), 21 (27.7) (27.63 -> 27.6)
+    *(("count-vs-percentage", frozenset({f"f002-base-{name}"})) for name in (
+        "vascular-invasion", "intrahep-multiple", "regimen-combination", "ecog1", "male-table", "non-oligo")),
     # doc 002, section 2.3: the local-therapy group's median OS "未达到" beside its 3- and 5-year OS of
     # 35.3% and 8.3%; among oligometastatic patients, "未达到" beside 25.0% at 5 years
     ("median-not-reached-vs-rate", frozenset({"f002-os-median-local", "f002-os-3y", "f002-os-5y"})),
     ("median-not-reached-vs-rate", frozenset({"f002-oligo-os-median-local", "f002-oligo-os-5y"})),
+    # doc 004's text (PDF extraction) prints lines 305-471 again at 472-638, 807-969 at 970-1132,
+    # 1302-1483 at 1510-1691 (references) and 1916-2049 at 2086-2219 (references)
+    ("passage-printed-twice", frozenset({"src004"})),
 }
+PASSAGES = {"lines 305-471 and 472-638", "lines 807-969 and 970-1132", "lines 1302-1483 and 1510-1691",
+            "lines 1916-2049 and 2086-2219"}
 
 
-def test_the_real_sources(dataset: Dataset) -> None:
+def test_the_real_sources(dataset: Dataset, repo_paths: Any) -> None:
     """Exactly these flags on the four sources; every other rule finds nothing (after tuning: the whole
-    cohort as an arm of doc 000, and doc 002's adverse-event table rows with equal counts)."""
-    found = run_checks(dataset.files)
+    cohort as an arm of doc 000, doc 002's adverse-event rows with equal counts, doc 002's Table 1 whose
+    percentages are of all 76 patients, alternative readings of one row, and rounding everywhere)."""
+    found = run_checks(dataset.files, repo_paths.seeds_dir)
     assert {(f.rule, frozenset(f.members)) for f in found} == REAL
-    assert {f.source for f in found} == {"src000", "src002"}
-    pvtt = next(f for f in found if "f000-bl-pvtt-present-n" in f.members)
+    assert {f.source for f in found} == {"src000", "src002", "src004"}
+    pvtt = next(f for f in found if f.members == ("f000-bl-pvtt-present",))
     assert pvtt.expected.startswith("11.5%") and "3/26" in pvtt.compared[0] and pvtt.severity == "warning"
+    table4 = next(f for f in found if frozenset(f.members) == TABLE4)
+    assert "N = 70 fits 15 of 17 rows" in table4.message and "2/70 = 2.857%" in table4.message
+    twice = [f for f in found if f.rule == "passage-printed-twice"]
+    assert len(twice) == 4 and {m for f in twice for m in PASSAGES if m in f.message} == PASSAGES
+    assert not [f for f in run_checks(dataset.files) if f.rule == "passage-printed-twice"], "no text, no flag"
 
 
 def test_checking_changes_no_curated_value(dataset: Dataset) -> None:
@@ -284,16 +442,16 @@ def test_checking_changes_no_curated_value(dataset: Dataset) -> None:
     assert [f.data.model_dump() for f in dataset.files] == before
 
 
-def test_flag_ids_come_from_content_not_order(dataset: Dataset) -> None:
-    forward = {f.id for f in run_checks(dataset.files)}
-    backward = {f.id for f in run_checks(list(reversed(dataset.files)))}
+def test_flag_ids_come_from_content_not_order(dataset: Dataset, repo_paths: Any) -> None:
+    forward = {f.id for f in run_checks(dataset.files, repo_paths.seeds_dir)}
+    backward = {f.id for f in run_checks(list(reversed(dataset.files)), repo_paths.seeds_dir)}
     assert forward == backward and all(i.split("-")[-1].isalnum() for i in forward)
     changed = data(count("n", "5"), share("pct", "19.3"))
     also = data(count("n", "5"), share("pct", "19.4"))
     assert flags("count-vs-percentage", changed)[0].id != flags("count-vs-percentage", also)[0].id
 
 
-def test_flags_are_in_the_built_graph(store: Any, dataset: Dataset) -> None:
+def test_flags_are_in_the_built_graph(store: Any, dataset: Dataset, repo_paths: Any) -> None:
     """Each flag is an hcc:PlausibilityFlag (an hcc:EvidenceIssue, like hcc:Conflict) linked to its records."""
     rows = store.query("""
         PREFIX hcc: <https://w3id.org/hcc-kg/ontology/>
@@ -304,17 +462,21 @@ def test_flags_are_in_the_built_graph(store: Any, dataset: Dataset) -> None:
     graph: dict[str, set[str]] = {}
     for row in rows:
         graph.setdefault(row["f"].value.rsplit("/", 1)[-1], set()).add(row["m"].value.rsplit("/", 1)[-1])
-    assert graph == {f.id: set(f.members) for f in run_checks(dataset.files)}
+    assert graph == {f.id: set(f.members) for f in run_checks(dataset.files, repo_paths.seeds_dir)}
 
 
-def test_check_command_reports_by_source_and_severity_and_exits_0() -> None:
+def test_check_command_reports_by_source_and_severity() -> None:
+    """Every real flag is reviewed, so the report lists them under "reviewed" and check exits 0."""
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
     text = result.output
-    assert text.index("src000") < text.index("  warning (8)") < text.index("src001") < text.index("src002")
+    assert text.index("src000") < text.index("  reviewed\n    warning (11)") < text.index("src001") < text.index("src002")
     assert "f002-os-median-local: the median is reported as not reached, but f002-os-3y gives 35.3%" in text
+    assert "0 unreviewed" in text and "every error/warning flag is reviewed" in text
+    assert "confirmed: Table 1 (n = 26) prints 21 male patients as 80.7%" in text
     as_json = json.loads(CliRunner().invoke(cli, ["check", "--format", "json"]).output)
-    assert len(as_json["flags"]) == len(REAL) and {r["name"] for r in as_json["rules"]} == set(RULES.names())
+    assert len(as_json["flags"]) == len(REAL) + 3 and {r["name"] for r in as_json["rules"]} == set(RULES.names())
+    assert as_json["unreviewed_blocking"] == [] and all(f["review"] for f in as_json["flags"])
     assert "not errors" in CliRunner().invoke(cli, ["check", "--help"]).output
 
 

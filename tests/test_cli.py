@@ -49,9 +49,11 @@ def test_stats_per_source_document(built) -> None:  # type: ignore[no-untyped-de
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:]}
     assert set(rows) == {"000_a7ac623c546b824a.txt", "001_e3fe8ab5a02a181e.txt", "002_dee160c2392e6517.txt",
                          "004_b13ee0292349ace4.txt", "total"}
-    assert rows["004_b13ee0292349ace4.txt"][4] == "100%", "every doc-004 finding cites a DOI-identified paper"
-    # doc 001: nine consensus statements + eight strategy branches, four definitions + the English reading
-    assert rows["001_e3fe8ab5a02a181e.txt"][5:7] == ["17", "5"]
+    # every doc-004 finding cites a DOI-identified paper but the three ongoing trials, known by registry id only
+    # (NCT03993743, NCT04952272, NCT03941626)
+    assert rows["004_b13ee0292349ace4.txt"][2:5] == ["105", "102", "97%"]
+    # doc 001: nine consensus statements + ten strategy branches, four definitions + the English reading
+    assert rows["001_e3fe8ab5a02a181e.txt"][5:7] == ["19", "5"]
 
 
 def test_query_list_show_and_formats(built) -> None:  # type: ignore[no-untyped-def]
@@ -63,14 +65,15 @@ def test_query_list_show_and_formats(built) -> None:  # type: ignore[no-untyped-
     code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["finding"] for r in rows} >= {"f004-he2019-os", "f004-zheng2022-os"}
+    assert {r["findingIri"] for r in rows} >= {"https://w3id.org/hcc-kg/id/finding/f004-he2019-os"}
     code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "json")
-    assert json.loads(out)["head"]["vars"][0] == "finding"
+    assert json.loads(out)["head"]["vars"][:3] == ["finding", "findingIri", "evidence"]
     code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "markdown")
-    assert out.splitlines()[0].startswith("| finding | regimen |") and "| 13.37 |" in out
+    assert out.splitlines()[0].startswith("| finding | findingIri | evidence | regimen |") and "| 13.37 |" in out
     code, out = invoke("query", "run", "01", "--build-dir", build_dir, "--format", "tsv")
-    assert out.splitlines()[0].split("\t")[:2] == ["finding", "regimen"]
+    assert out.splitlines()[0].split("\t")[:2] == ["finding", "findingIri"]
     code, out = invoke("query", "run", "01", "--build-dir", build_dir)
-    assert "f004-he2019-os" in out and "(4 rows)" in out
+    assert "f004-he2019-os" in out and "finding:f004-he2019-os" in out and f"({len(rows)} rows)" in out
 
 
 def test_evidence_table_html_page(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +81,8 @@ def test_evidence_table_html_page(built, tmp_path: Path) -> None:  # type: ignor
     code, _ = invoke("query", "run", "01", "--build-dir", str(built[0].build_dir), "--format", "html", "-o", str(out))
     page = out.read_text(encoding="utf-8")
     assert code == 0 and page.startswith("<!DOCTYPE html>")
-    assert '<a href="https://doi.org/10.1001/jamaoncol.2019.0250">' in page and "4 rows" in page
+    rows = len(invoke("query", "run", "01", "--build-dir", str(built[0].build_dir), "--format", "csv")[1].splitlines())
+    assert '<a href="https://doi.org/10.1001/jamaoncol.2019.0250">' in page and f"{rows - 1} rows" in page
 
 
 def test_no_build_gives_an_error_saying_what_to_run(tmp_path: Path) -> None:
@@ -92,6 +96,42 @@ def test_unknown_parameter_value_is_a_clear_error(built) -> None:  # type: ignor
                            "--build-dir", str(built[0].build_dir)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "did you mean PortalVeinInvasion" in proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([HCC_KG, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_record_parameters_are_checked(built) -> None:  # type: ignore[no-untyped-def]
+    """An id the graph does not hold is a one-line error and exit 1, not an empty table; the catalog's
+    forms (id, CURIE, IRI) all work."""
+    build_dir = str(built[0].build_dir)
+    proc = run_cli("query", "run", "05", "-p", "finding=nonexistent", "--build-dir", build_dir)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("error: parameter 'finding': no finding 'nonexistent' in this graph")
+    assert proc.stderr.count("\n") == 1
+    proc = run_cli("query", "run", "12", "-p", "source=src009", "--build-dir", build_dir)
+    assert (proc.returncode, proc.stderr) == (1, "error: parameter 'source': no source 'src009' in this graph; "
+                                                 "the graph holds src000, src001, src002, src004\n")
+    for form in ("src002", "source:src002", "https://w3id.org/hcc-kg/id/source/src002"):
+        code, out = invoke("query", "run", "12", "-p", f"source={form}", "--build-dir", build_dir, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert code == 0 and rows and {r["sourceFile"] for r in rows} == {"002_dee160c2392e6517.txt"}
+
+
+def test_string_parameters_match_the_graphs_form(built) -> None:  # type: ignore[no-untyped-def]
+    build_dir = str(built[0].build_dir)
+    code, out = invoke("query", "run", "06", "-p", "quality=I b", "--build-dir", build_dir, "--format", "csv")
+    assert code == 0 and [r["statement"] for r in csv.DictReader(io.StringIO(out))] == ["r001-cs4"]
+    proc = run_cli("query", "run", "06", "-p", "quality=I c", "--build-dir", build_dir)
+    assert (proc.returncode, proc.stderr) == (1, "error: parameter 'quality': 'I c' matches none of the values of "
+                                                 "hcc:evidenceQuality in this graph: A, IIb, Ib\n")
+
+
+def test_a_parameter_given_twice_is_a_usage_error(built) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke("query", "run", "06", "-p", "quality=IIb", "-p", "quality=Ib", "--build-dir",
+                       str(built[0].build_dir))
+    assert code == 2 and "'quality' is given twice" in out
 
 
 def test_format_choices_come_from_the_registries() -> None:
@@ -150,7 +190,7 @@ def test_query_list_as_json() -> None:
     assert code == 0 and listed["11_construct_findings_for_population"]["form"] == "CONSTRUCT"
     assert listed["01_haic_combinations_os_pvi"]["params"][0] == {
         "name": "population", "type": "term", "branch": "population", "kind": None, "default": "PortalVeinInvasion",
-        "required": False,
+        "required": False, "property": None, "choices": None,
         "description": "Population criterion (subclasses included), as an id or an English/Chinese label."}
 
 

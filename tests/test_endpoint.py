@@ -54,10 +54,14 @@ def test_published_graph_is_the_release(published: str, kg: KnowledgeGraph) -> N
 
 def test_cli_remote_query_with_chinese_parameter(built, published: str) -> None:  # type: ignore[no-untyped-def]
     paths, _ = built
-    result = CliRunner().invoke(cli, ["query", "run", "01_haic_combinations_os_pvi", "-p", "population=门静脉癌栓",
+    result = CliRunner().invoke(cli, ["query", "run", "01_haic_combinations_os_pvi", "-p", "population=门静脉侵犯",
                                       "--endpoint", published + "/query", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert "f004-he2019-os,FOLFOX-HAIC + sorafenib,sorafenib" in result.output
+    he = "f004-he2019-os,https://w3id.org/hcc-kg/id/finding/f004-he2019-os,tested benefit,FOLFOX-HAIC + sorafenib,sorafenib"
+    assert he in result.output
+    pvtt = CliRunner().invoke(cli, ["query", "run", "01_haic_combinations_os_pvi", "-p", "population=门静脉癌栓",
+                                    "--endpoint", published + "/query", "--format", "csv"])
+    assert [line.split(",", 1)[0] for line in pvtt.output.splitlines()[1:]] == ["f004-zheng2022-os"]
 
 
 def test_publish_replaces_the_graph_and_a_failed_upload_leaves_it_whole(published: str, kg: KnowledgeGraph) -> None:

@@ -27,7 +27,7 @@ NOT_RDF = {"fhir"}  # tested in test_fhir.py
 SUBSETS = {
     "all": Selection(),
     "haic": Selection(therapy="HAIC"),
-    "pvi-os": Selection(population="门静脉癌栓", endpoint="OS"),
+    "pvtt-os": Selection(population="门静脉癌栓", endpoint="OS"),  # the sources' word for PVTT
     "src000": Selection(source="src000"),
 }
 
@@ -150,7 +150,8 @@ def test_diff_reports_changed_p_value_and_added_finding(repo_paths: Paths, tmp_p
     path = data / "004_haic_systemic_review.yaml"
     text = path.read_text(encoding="utf-8")
     # a corrected p-value: the record and (as in an erratum) its source sentence change together
-    text = text.replace("  p: P=0.955\n", "  p: P=0.95\n", 1).replace("11.5个月，P=0.955）", "11.5个月，P=0.95）", 1)
+    # (every record quoting that sentence follows it: a conflict record quotes it too)
+    text = text.replace("  p: P=0.955\n", "  p: P=0.95\n", 1).replace("11.5个月，P=0.955）", "11.5个月，P=0.95）")
     seeds = tmp_path / "seeds"
     shutil.copytree(repo_paths.seeds_dir, seeds)
     seed = seeds / "004_b13ee0292349ace4.txt"
@@ -176,15 +177,16 @@ def test_diff_reports_changed_p_value_and_added_finding(repo_paths: Paths, tmp_p
         return Release.current(build_dir).graph_file
 
     changes = diff(graph_file(old.build_dir), graph_file(new.build_dir))
-    summary = {(c.kind, c.id, c.status) for c in changes}
+    summary = {(c.kind, c.id, c.status) for c in changes if c.kind not in ("flag", "conflict")}  # a copy may raise a flag
     assert summary == {("finding", "f004-silius-os", "changed"), ("finding", "f004-he2019-os-copy", "added")}
-    changed = next(c for c in changes if c.status == "changed")
+    assert all(set(c.fields) == {"hcc:quote"} for c in changes if c.kind == "conflict"), "only the quoted sentence"
+    changed = next(c for c in changes if c.kind == "finding" and c.status == "changed")
     assert changed.fields["hcc:pValueText"] == {"old": ["P=0.955"], "new": ["P=0.95"]}
     assert changed.fields["hcc:pValue"] == {"old": ["0.955"], "new": ["0.95"]}
     result = CliRunner().invoke(cli, ["diff", str(graph_file(old.build_dir)), str(graph_file(new.build_dir)),
                                       "--format", "json"])
     assert result.exit_code == 0
-    assert {(c["id"], c["status"]) for c in json.loads(result.output)} == {
+    assert {(c["id"], c["status"]) for c in json.loads(result.output) if c["kind"] == "finding"} == {
         ("f004-silius-os", "changed"), ("f004-he2019-os-copy", "added")}
     text_out = CliRunner().invoke(cli, ["diff", str(graph_file(old.build_dir)), str(graph_file(new.build_dir))])
     assert "hcc:pValueText: P=0.955 -> P=0.95" in text_out.output
@@ -242,3 +244,39 @@ def test_cli_export_of_named_findings(built, tmp_path: Path) -> None:  # type: i
     hcc = rdflib.Namespace("https://w3id.org/hcc-kg/ontology/")
     assert {str(f).rsplit("/", 1)[-1] for f in graph.subjects(rdflib.RDF.type, hcc.Finding)} == {
         "f004-he2019-os", "f002-hr-mv-oligo"}
+
+
+def test_diff_compares_printed_forms_and_the_new_fields(tmp_path: Path) -> None:
+    """3 -> 3.0 is a change only the printed form shows; a count and a group criterion are fields too."""
+    head = ("@prefix hcc: <https://w3id.org/hcc-kg/ontology/> .\n"
+            "@prefix f: <https://w3id.org/hcc-kg/id/finding/> .\n"
+            "f:x a hcc:Finding .\n")
+    old, new = tmp_path / "old.ttl", tmp_path / "new.ttl"
+    old.write_text(head + 'f:x hcc:value 3 ; hcc:valuePrinted "3" ; hcc:count 32 .\n'
+                   "<https://w3id.org/hcc-kg/id/finding/x/group> hcc:includesCriterion hcc:MaleSex .\n")
+    new.write_text(head + 'f:x hcc:value 3.0 ; hcc:valuePrinted "3.0" ; hcc:count 33 ; hcc:favours "arm" .\n'
+                   "<https://w3id.org/hcc-kg/id/finding/x/group> hcc:includesCriterion hcc:FemaleSex .\n")
+    (change,) = diff(old, new)
+    assert change.fields == {
+        "group/hcc:includesCriterion": {"old": ["hcc:MaleSex"], "new": ["hcc:FemaleSex"]},
+        "hcc:count": {"old": ["32"], "new": ["33"]},
+        "hcc:favours": {"old": [], "new": ["arm"]},
+        "hcc:valuePrinted": {"old": ["3"], "new": ["3.0"]},
+    }
+
+
+def test_diff_groups_content_addressed_criteria_by_aspect(tmp_path: Path) -> None:
+    """A criterion's IRI changes with its text; the diff reports the text change under its aspect."""
+    def release(name: str, digest: str, value: str) -> Path:
+        path = tmp_path / name
+        path.write_text("@prefix hcc: <https://w3id.org/hcc-kg/ontology/> .\n"
+                        "@prefix d: <https://w3id.org/hcc-kg/id/definition/> .\n"
+                        "d:d1 a hcc:RefractorinessDefinition ; "
+                        f"hcc:hasCriterion <https://w3id.org/hcc-kg/id/definition/d1/criterion/imaging-{digest}> .\n"
+                        f"<https://w3id.org/hcc-kg/id/definition/d1/criterion/imaging-{digest}> "
+                        f'a hcc:DefinitionCriterion ; hcc:criterionValue "{value}" .\n')
+        return path
+
+    (change,) = diff(release("old.ttl", "aaaaaaaa", "CT/MRI"), release("new.ttl", "bbbbbbbb", "CT or MRI"))
+    assert (change.kind, change.id) == ("definition", "d1")
+    assert change.fields == {"criterion/imaging/hcc:criterionValue": {"old": ["CT/MRI"], "new": ["CT or MRI"]}}

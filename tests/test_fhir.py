@@ -21,7 +21,7 @@ from hcc_kg import KnowledgeGraph
 from hcc_kg.cli import cli
 from hcc_kg.errors import HccKgError
 from hcc_kg.export.fhir import fhir_id
-from hcc_kg.export.fhir_elements import ATTRIBUTE_TYPE, EXT, SECTION, STATISTIC_TYPE
+from hcc_kg.export.fhir_elements import ATTRIBUTE_TYPE, EXT, SECTION, STATISTIC_TYPE, printed_json
 from hcc_kg.export.formats import EXPORT_FORMATS
 from hcc_kg.export.selection import Selection
 from hcc_kg.namespaces import HCC, RDF
@@ -33,8 +33,8 @@ FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 FLAGSHIP = "01_haic_combinations_os_pvi"
 SUBSETS = {
     "haic": Selection(therapy="HAIC"),
-    "pvi-os": Selection(population="门静脉癌栓", endpoint="OS"),
-    "haic-pvi-os": Selection(therapy="HAIC", population="门静脉癌栓", endpoint="OS"),
+    "pvi-os": Selection(population="门静脉侵犯", endpoint="OS"),
+    "haic-pvi-os": Selection(therapy="HAIC", population="门静脉侵犯", endpoint="OS"),
     "src000": Selection(source="src000"),
     "construct-11": Selection(construct="11_construct_findings_for_population"),
 }
@@ -98,8 +98,10 @@ def test_bundle_parses_back_with_the_r5_models(raw: bytes, bundle: dict[str, Any
     assert parsed.type == "collection" and len(parsed.entry) == len(bundle["entry"])
     for entry, original in zip(parsed.entry, bundle["entry"], strict=True):
         assert entry.resource.get_resource_type() == original["resource"]["resourceType"]
-    # the models lose nothing: serialising the parsed bundle gives the same bytes
-    assert parsed.model_dump_json(indent=1, exclude_none=True).encode() + b"\n" == raw
+    # the models lose nothing but printed trailing zeros (they hold decimals as floats): the same JSON values
+    assert json.loads(parsed.model_dump_json(indent=1, exclude_none=True)) == json.loads(raw)
+    # and the same bytes once each decimal is written as printed
+    assert printed_json(parsed.model_dump(mode="json", exclude_none=True), bundle).encode() + b"\n" == raw
 
 
 def test_every_resource_validates_against_the_r5_json_schema(raw: bytes, schema: dict[str, Any]) -> None:
@@ -249,7 +251,8 @@ def _reading(evidence: dict[str, Any], resources: dict[tuple[str, str], dict[str
         "p": (ps[0]["description"], ps[0]["quantity"]["value"], ps[0]["quantity"].get("comparator", "=")) if ps else None,
         "designs": sorted(_coded(d, HCC) for d in evidence.get("studyDesign", [])),
         "criteria": sorted(_coded(c["definitionCodeableConcept"], HCC) for c in population["characteristic"]
-                           if not c.get("exclude")) if population else [],
+                           if not c.get("exclude") and "definitionCodeableConcept" in c
+                           and not c.get("description", "").startswith("disease: ")) if population else [],
         "arm": roles.get("exposure"), "comparator": roles.get("referenceExposure"),
         "endpoint": roles["measuredVariable"],
         "study": related["study"]["resourceReference"]["identifier"]["value"],
@@ -367,7 +370,7 @@ def test_cli_export_fhir(built: Any, tmp_path: Path, kg: KnowledgeGraph) -> None
     from fhir.resources.bundle import Bundle
 
     out = tmp_path / "pvi-os.json"
-    result = CliRunner().invoke(cli, ["export", "--format", "fhir", "--population", "门静脉癌栓", "--endpoint", "OS",
+    result = CliRunner().invoke(cli, ["export", "--format", "fhir", "--population", "门静脉侵犯", "--endpoint", "OS",
                                       "--build-dir", str(built[0].build_dir), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == kg.export("fhir", SUBSETS["pvi-os"])
@@ -376,3 +379,71 @@ def test_cli_export_fhir(built: Any, tmp_path: Path, kg: KnowledgeGraph) -> None
                           str(built[0].build_dir)], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and bad.stdout == "" and "Traceback" not in bad.stderr
     assert bad.stderr.startswith("error: --part is for the RDF formats") and bad.stderr.count("\n") == 1
+
+
+# --- issue 13: n/N, not reached, comparator CIs, ranges, printed decimals (tests/model: real quotes) ------
+
+MODEL = Path(__file__).resolve().parent / "model"
+
+
+@pytest.fixture(scope="module")
+def model_resources(repo_paths: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dict[str, Any]]:
+    import dataclasses
+
+    from hcc_kg.build.pipeline import build
+
+    paths = dataclasses.replace(repo_paths, build_dir=tmp_path_factory.mktemp("model-fhir"), data_dir=MODEL)
+    build(paths)
+    raw = KnowledgeGraph.open(paths.build_dir, paths=paths).export("fhir")
+    from fhir.resources.bundle import Bundle
+
+    Bundle.model_validate_json(raw)
+    assert b'"value": 8.0,' in raw and b'"value": 72.0,' in raw, "decimals keep their printed form"
+    return _by_id(json.loads(raw, parse_float=Decimal))
+
+
+def test_count_and_denominator_are_events_and_participants(model_resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """002: "76 例患者中 32 例 (42.1%) 死于肿瘤进展"."""
+    (stat,) = model_resources["Evidence", "fm2-deaths"]["statistic"]
+    assert stat["quantity"]["value"] == Decimal("42.1") and stat["numberOfEvents"] == 32
+    assert stat["sampleSize"]["numberOfParticipants"] == 76
+
+
+def test_not_reached_is_a_note_without_quantity_and_the_comparator_keeps_its_ci(
+        model_resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """002: "局部治疗组中位 OS 未达到, 无局部治疗组中位 OS 为 16.2 个月 (95% CI=13.3~19.1)"."""
+    arm, comparator = model_resources["Evidence", "fm2-os-nr"]["statistic"]
+    assert "quantity" not in arm and arm["note"] == [{"text": "not reached"}]
+    assert comparator["quantity"]["value"] == Decimal("16.2")
+    (ci,) = _estimates(comparator, "C53324")
+    assert (ci["range"]["low"]["value"], ci["range"]["high"]["value"], ci["level"]) == (
+        Decimal("13.3"), Decimal("19.1"), 95)
+    extensions = {x["url"]: x for x in model_resources["Evidence", "fm2-os-nr"]["extension"]}
+    assert extensions[EXT + "favours"]["valueCode"] == "arm" and extensions[EXT + "tested"]["valueBoolean"] is False
+
+
+def test_range_is_an_attribute_estimate_of_type_range(model_resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """002: "中位随访时间为 15 (2.5~72.0) 个月"; 000: CR + PR VS. SD + PD with each group's range."""
+    (stat,) = model_resources["Evidence", "fm2-followup"]["statistic"]
+    (found,) = _estimates(stat, "C38013")
+    assert (found["range"]["low"]["value"], found["range"]["high"]["value"]) == (Decimal("2.5"), Decimal("72.0"))
+    arm, comparator = model_resources["Evidence", "fm0-os-response"]["statistic"]
+    assert arm["description"] == "objective response (CR or PR)"
+    assert _estimates(comparator, "C38013")[0]["range"]["high"]["value"] == Decimal("9.0")
+
+
+def test_standard_deviation_and_population_union(model_resources: dict[tuple[str, str], dict[str, Any]]) -> None:
+    (stat,) = model_resources["Evidence", "fm2-age"]["statistic"]
+    assert _estimates(stat, "C53322")[0]["quantity"]["value"] == Decimal("12.3")
+    population = model_resources["EvidenceVariable", "population-study-sm2-yang"]
+    union = next(c for c in population["characteristic"] if "definitionByCombination" in c)
+    assert union["definitionByCombination"]["code"] == "any-of"
+    assert [_coded(c["definitionCodeableConcept"], HCC) for c in union["definitionByCombination"]["characteristic"]] \
+        == ["ChildPughA", "ChildPughB"]
+    survey = model_resources["EvidenceVariable", "population-study-sm1-survey"]
+    assert survey["description"] == "survey respondents (clinicians), not patients"
+
+
+def test_real_bundle_prints_decimals_as_the_source(raw: bytes) -> None:
+    """002 Table 3 prints the CI bound 0.360; the models would write 0.36."""
+    assert b'"value": 0.360' in raw

@@ -565,7 +565,7 @@ EDITS = {
     "000_tace_pulmonary_metastasis.yaml": [("    - TACE\n    size: 22\n", "    - TACE\n"),
                                            ("    regimen:\n    - TACE\n    size: 26\n",
                                             "    regimen:\n    - TACE\n    - ShuntEmbolization\n    size: 26\n"),
-                                           ("    - AdvancedHCC\n    excludes:\n", "    excludes:\n")],
+                                           ("    - AdvancedHCC\n    any_of:\n", "    any_of:\n")],
     "001_tace_refractoriness_consensus.yaml": [("  - aspect: imaging\n    value: CT/MRI\n",
                                                 "  - aspect: imaging\n    value: CT or MRI\n")],
 }
@@ -625,7 +625,7 @@ def test_diff_population_criteria_fold_into_the_study(changes: list[Change]) -> 
 
 def test_diff_definition_criterion_folds_into_the_definition(changes: list[Change]) -> None:
     assert _change(changes, "definition", "d001-jsh2014") == {
-        "imaging/hcc:criterionValue": {"old": ["CT/MRI"], "new": ["CT or MRI"]}}
+        "criterion/imaging/hcc:criterionValue": {"old": ["CT/MRI"], "new": ["CT or MRI"]}}
 
 
 def test_diff_text_uses_registry_plurals(changes: list[Change]) -> None:

@@ -30,7 +30,9 @@ from hcc_kg.web.passage import locate, passage
 
 FLAGSHIP = "/query/01_haic_combinations_os_pvi"
 HE2019_DOI = "https://doi.org/10.1001/jamaoncol.2019.0250"
-PVI_FINDINGS = ["f004-he2019-os", "f004-he2019-os-with-ehs", "f004-he2019-os-without-ehs", "f004-zheng2022-os"]
+PVI_FINDINGS = ["f004-he2019-os", "f004-he2019-os-with-ehs", "f004-he2019-os-without-ehs", "f004-zheng2022-os",
+                "f004-long2023-os-1y", "f004-long2023-os-2y", "f004-long2023-os-3y"]
+"""Tested and stated benefit first, then Long 2023's 1/2/3-year OS rates: numbers favour the combination, untested."""
 HOSTILE = "<script>alert('x')</script>"
 
 
@@ -101,7 +103,9 @@ def test_flagship_holds_he_2019_with_its_doi_link(client: TestClient) -> None:
                                                                                     "P<0.001")
     assert f'<a href="{HE2019_DOI}">10.1001/jamaoncol.2019.0250</a>' in page
     assert '<a href="/finding/f004-he2019-os">f004-he2019-os</a>' in page
-    assert "Rows 1–4 of 4." in page
+    assert column(page, "evidence") == ["tested benefit"] * 3 + ["stated benefit, no test reported"] + [
+        "untested: numbers favour the combination"] * 3
+    assert "Rows 1–7 of 7." in page
 
 
 def test_flagship_form_offers_the_branch_terms_with_defaults(client: TestClient) -> None:
@@ -124,13 +128,12 @@ def test_flagship_shows_sof_forest_and_registered_downloads(client: TestClient) 
     downloads = re.findall(r'class="download" href="([^"]+)"', page)
     for name in ("csv.csv", "tsv.tsv", "json.json", "sof.html", "sof.csv", "forest.svg", "forest.png"):
         assert f"{FLAGSHIP}/download/{name}" in downloads
-    flagship_four = ("?finding=f004-he2019-os&finding=f004-he2019-os-with-ehs"
-                     "&finding=f004-he2019-os-without-ehs&finding=f004-zheng2022-os")
+    flagship_seven = "?" + "&".join(f"finding={f}" for f in PVI_FINDINGS)
     import html
 
-    assert "/export/fhir.json" + flagship_four in [html.unescape(d) for d in downloads], \
+    assert "/export/fhir.json" + flagship_seven in [html.unescape(d) for d in downloads], \
         "exports hold exactly the answer's findings"
-    assert "Export of exactly this answer&#39;s 4 findings" in page or "Export of exactly this answer's 4 findings" in page
+    assert "Export of exactly this answer&#39;s 7 findings" in page or "Export of exactly this answer's 7 findings" in page
 
 
 def test_answer_export_holds_exactly_the_answer(client: TestClient) -> None:
@@ -149,11 +152,23 @@ def test_answer_export_holds_exactly_the_answer(client: TestClient) -> None:
 
 
 def test_chinese_parameter_gives_the_pvtt_findings(client: TestClient) -> None:
+    """门静脉癌栓 is the sources' word for PVTT (narrower than portal vein invasion, 门静脉侵犯)."""
     response = client.get(FLAGSHIP, params={"population": "门静脉癌栓"})
     assert response.status_code == 200
-    assert column(response.text, "finding") == PVI_FINDINGS
+    assert column(response.text, "finding") == ["f004-zheng2022-os"]
+    assert column(client.get(FLAGSHIP, params={"population": "门静脉侵犯"}).text, "finding") == PVI_FINDINGS
     assert 'value="门静脉癌栓"' in response.text  # the permalink keeps what was asked
     assert "population=%E9%97%A8%E9%9D%99%E8%84%89%E7%99%8C%E6%A0%93" in response.text
+
+
+def test_flagged_findings_carry_their_marker_and_the_legend(client: TestClient) -> None:
+    """Doc 002's two "not reached" medians beside survival rates under 50% are confirmed plausibility flags."""
+    page = client.get("/query/17_medians_not_reached").text
+    assert column(page, "finding") == ["f002-oligo-os-median-local ⚑", "f002-os-median-local ⚑"]
+    assert 'title="confirmed plausibility flag: median-not-reached-vs-rate">⚑</span>' in page
+    assert '<p class="legend" id="flag-legend">⚑ the source' in page
+    flagship = client.get(FLAGSHIP).text
+    assert "flag-legend" not in flagship and 'class="flag"' not in flagship, "no flag on the flagship's findings"
 
 
 def test_a_narrower_population_changes_the_answer(client: TestClient) -> None:
@@ -195,11 +210,11 @@ def test_errors_are_pages_with_the_message(client: TestClient, url: str, status:
 def test_paging_is_explicit_with_the_total(client: TestClient) -> None:
     first = client.get(FLAGSHIP, params={"size": 3}).text
     assert column(first, "finding") == PVI_FINDINGS[:3]
-    assert "Rows 1–3 of 4 (page 1 of 2)." in first
+    assert "Rows 1–3 of 7 (page 1 of 3)." in first
     assert 'rel="next" href="/query/01_haic_combinations_os_pvi?page=2&amp;size=3"' in first
     second = client.get(FLAGSHIP, params={"size": 3, "page": 2}).text
-    assert column(second, "finding") == PVI_FINDINGS[3:]
-    assert "Rows 4–4 of 4 (page 2 of 2)." in second and 'rel="prev"' in second
+    assert column(second, "finding") == PVI_FINDINGS[3:6]
+    assert "Rows 4–6 of 7 (page 2 of 3)." in second and 'rel="prev"' in second
 
 
 def test_every_saved_query_page_renders(client: TestClient, kg: KnowledgeGraph) -> None:
@@ -293,8 +308,10 @@ def test_values_with_markup_render_as_text(client: TestClient) -> None:
     assert HOSTILE not in page and "<b>in it</b>" not in page
     assert str(escape(HOSTILE)) in page
     assert column(page, "note") == [HOSTILE]
-    echoed = client.get("/query/06_consensus_statements", params={"quality": HOSTILE}).text
-    assert HOSTILE not in echoed and f'value="{escape(HOSTILE)}"' in echoed
+    echoed = client.get("/query/06_consensus_statements", params={"quality": HOSTILE})
+    assert echoed.status_code == 400 and HOSTILE not in echoed.text
+    assert "matches none of the values of hcc:evidenceQuality" in error_message(echoed.text)
+    assert HOSTILE in error_message(echoed.text), "the message names the value, escaped in the page"
     for url in (f"/?q={urllib.parse.quote(HOSTILE)}", f"{FLAGSHIP}?population={urllib.parse.quote(HOSTILE)}",
                 f"/finding/{urllib.parse.quote(HOSTILE)}"):
         response = client.get(url)

@@ -115,7 +115,8 @@ def test_reviewer_walkthrough(page: object, server: str, tmp_path: Path) -> None
     p.click(f"text={FLAGSHIP_TITLE}")  # type: ignore[attr-defined]
     p.wait_for_selector("#evidence")  # type: ignore[attr-defined]
     assert finding_column(p) == ["f004-he2019-os", "f004-he2019-os-with-ehs", "f004-he2019-os-without-ehs",
-                                 "f004-zheng2022-os"]
+                                 "f004-zheng2022-os", "f004-long2023-os-1y", "f004-long2023-os-2y",
+                                 "f004-long2023-os-3y"]
     row = p.locator("#evidence tbody tr").first.inner_text()  # type: ignore[attr-defined]
     assert "13.37" in row and "7.13" in row and "P<0.001" in row
     assert p.locator('#evidence a[href="https://doi.org/10.1001/jamaoncol.2019.0250"]').count() >= 1  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
@@ -31,6 +31,9 @@ from hcc_kg.query.saved import header_cache
 from hcc_kg.release.folder import BuildFolder
 from hcc_kg.release.layout import GRAPH_FILE, HEADERS, MANIFEST, STORE_DIR, TERMS
 from hcc_kg.terms import TermIndex
+
+if TYPE_CHECKING:
+    from hcc_kg.check.flags import Flag
 
 GENID = HCC + ".well-known/genid/"
 RDF_TYPE = RDF + "type"
@@ -83,8 +86,12 @@ def ontology_quads(path: Path) -> list[Quad]:
 
 
 def assemble(dataset: Dataset, ontology: list[Quad], timings: dict[str, float],
-             reason: bool = True) -> list[Quad]:
-    """Every quad of the graph, sorted: ontology, records, flags, inferred regimen types, release metadata."""
+             reason: bool = True, flags: list[Flag] | None = None) -> list[Quad]:
+    """Every quad of the graph, sorted: ontology, records, flags, inferred regimen types, release metadata.
+
+    ``flags`` are the plausibility flags with their reviews (``check.report.reviewed_checks``); when
+    not given, the rules run here and no review is applied.
+    """
     from hcc_kg.build.reason import classify_regimens
     from hcc_kg.check.flags import flag_quads
     from hcc_kg.check.report import run_checks
@@ -93,7 +100,7 @@ def assemble(dataset: Dataset, ontology: list[Quad], timings: dict[str, float],
     writer = GraphWriter(dataset.terms)
     for file in dataset.files:
         writer.add_file(file)
-    writer.quads.extend(flag_quads(run_checks(dataset.files), dataset.files))
+    writer.quads.extend(flag_quads(run_checks(dataset.files) if flags is None else flags, dataset.files))
     regimens = writer.regimen_quads()
     timings["rdf"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -156,7 +163,12 @@ def _build(paths: Paths, folder: BuildFolder, reason: bool, gates: bool) -> Buil
     timings["validate"] = time.perf_counter() - start
     if issues:
         raise ValidationFailed(issues)
-    quads = assemble(dataset, ontology, timings, reason=reason)
+    from hcc_kg.check.report import reviewed_checks
+
+    flags, issues = reviewed_checks(dataset.files, paths.data_dir, paths.seeds_dir, root=Path.cwd())
+    if issues:
+        raise ValidationFailed(issues)
+    quads = assemble(dataset, ontology, timings, reason=reason, flags=flags)
     staging = folder.stage()
     try:
         counts = write_release(staging, quads, dataset, timings, terms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -11,7 +12,10 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from hcc_kg.curation.kinds import KIND_OF_SECTION
 from hcc_kg.curation.records import (
+    CriterionRecord,
+    DefinitionRecord,
     FindingRecord,
+    GroupSpec,
     LoadedFile,
     PopulationSpec,
     StudyRecord,
@@ -20,7 +24,8 @@ from hcc_kg.curation.records import (
 from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, iri
 from hcc_kg.terms import TermIndex
 
-__all__ = ["BIBO", "ID", "PREFIXES", "GraphWriter", "dataset_quads", "iri"]
+__all__ = ["BIBO", "ID", "PREFIXES", "GraphWriter", "criterion_iri", "dataset_quads", "iri",
+           "timepoint_months"]
 
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
@@ -29,6 +34,21 @@ COMMENT = NamedNode(RDFS + "comment")
 # Order of components in a regimen's label: locoregional first, then chemo, targeted, immune.
 _COMPONENT_RANK = ("LocoregionalTherapy", "ChemotherapyAgent", "SystemicChemotherapy",
                    "MolecularTargetedTherapy", "Immunotherapy", "SystemicTherapy", "Therapy")
+
+# Decimal fields of a finding -> RDF property; each is also written as hcc:<property>Printed (the
+# curated lexical form: the store canonicalises xsd:decimal, "3.0" -> "3", "0.360" -> "0.36").
+FINDING_DECIMALS = (
+    ("value", "value"), ("comparator_value", "comparatorValue"), ("hr", "hazardRatio"),
+    ("ci_low", "ciLower"), ("ci_high", "ciUpper"), ("comparator_ci_low", "comparatorCiLower"),
+    ("comparator_ci_high", "comparatorCiUpper"), ("range_low", "rangeLow"), ("range_high", "rangeHigh"),
+    ("comparator_range_low", "comparatorRangeLow"), ("comparator_range_high", "comparatorRangeHigh"),
+    ("sd", "standardDeviation"), ("comparator_sd", "comparatorStandardDeviation"),
+)
+FINDING_INTEGERS = (("ci_level", "ciLevel"), ("count", "count"), ("denominator", "denominator"),
+                    ("comparator_count", "comparatorCount"),
+                    ("comparator_denominator", "comparatorDenominator"))
+MONTHS_PER = {"month": Decimal(1), "year": Decimal(12)}  # weeks are not converted: 52 weeks is not 12 months
+DEFAULT_DISEASE = "HepatocellularCarcinoma"
 
 
 @lru_cache(maxsize=4096)
@@ -46,6 +66,22 @@ def boolean(value: bool) -> Literal:
     return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
 
 
+def timepoint_months(timepoint: str | None) -> Decimal | None:
+    """A curated time point in months: '3 years' -> 36, '6 months' -> 6; weeks (and None) -> None."""
+    if not timepoint:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?) (month|year|week)s?", timepoint.strip())
+    if match is None or match.group(2) not in MONTHS_PER:
+        return None
+    return Decimal(match.group(1)) * MONTHS_PER[match.group(2)]
+
+
+def criterion_iri(definition: NamedNode, criterion: CriterionRecord) -> NamedNode:
+    """A criterion's IRI from its content: the aspect and 8 hex digits of the SHA-256 of its value text."""
+    digest = hashlib.sha256(criterion.value.encode("utf-8")).hexdigest()[:8]
+    return NamedNode(f"{definition.value}/criterion/{criterion.aspect}-{digest}")
+
+
 class GraphWriter:
     """Turns validated data files into quads; terms are resolved through the ontology index."""
 
@@ -60,6 +96,14 @@ class GraphWriter:
         """One quad; an absent (None) object adds nothing, so optional fields need no check."""
         if o is not None:
             self.quads.append(Quad(s, p, o))
+
+    def number(self, s: NamedNode, prop: str, value: Decimal | int | None) -> None:
+        """A number; a Decimal also gets hcc:<prop>Printed, its curated lexical form ("3.0" stays "3.0")."""
+        if value is None:
+            return
+        self.add(s, hcc(prop), decimal(value))
+        if isinstance(value, Decimal):
+            self.add(s, hcc(prop + "Printed"), Literal(str(value)))
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None, lang: str | None = None) -> None:
         """A literal (language-tagged when ``lang`` is given); None and empty strings add nothing."""
@@ -152,6 +196,7 @@ class GraphWriter:
             node = iri("recommendation", rec.id)
             kind = "ConsensusStatement" if rec.kind == "consensus-statement" else "TreatmentStrategy"
             self.add(node, TYPE, hcc(kind))
+            self.add(node, TYPE, hcc("Recommendation"))
             self.provenance(node, ctx, rec.quote, rec.quote_lang)
             self.text(node, LABEL, rec.label, "en")
             self.add(node, hcc("statementNumber"), decimal(rec.number) if rec.number is not None else None)
@@ -166,6 +211,8 @@ class GraphWriter:
                 self.add(node, hcc("aboutTherapy"), self.term(name, "therapy"))
             for name in rec.populations:
                 self.add(node, hcc("aboutPopulation"), self.term(name, "population"))
+            for definition_id in rec.definitions:
+                self.add(node, hcc("aboutDefinition"), iri("definition", definition_id))
         for definition in data.definitions:
             node = iri("definition", definition.id)
             self.add(node, TYPE, hcc("RefractorinessDefinition"))
@@ -175,27 +222,43 @@ class GraphWriter:
             self.text(node, COMMENT, definition.note)
             if definition.reference is not None:
                 self.add(node, hcc("citedReference"), refs[definition.reference])
-            seen: dict[str, int] = {}
-            for criterion in definition.criteria:
-                seen[criterion.aspect] = seen.get(criterion.aspect, 0) + 1
-                suffix = criterion.aspect + (f"-{seen[criterion.aspect]}"
-                                             if seen[criterion.aspect] > 1 else "")
-                cnode = NamedNode(f"{node.value}/{suffix}")
-                self.add(node, hcc("hasCriterion"), cnode)
-                self.add(cnode, TYPE, hcc("DefinitionCriterion"))
-                self.text(cnode, hcc("criterionAspect"), criterion.aspect)
-                self.text(cnode, hcc("criterionValue"), criterion.value)
-                if criterion.response_criteria:
-                    self.add(cnode, hcc("responseCriteria"),
-                             self.term(criterion.response_criteria, "criteria"))
+            self.add_criteria(node, definition)
         for conflict in data.conflicts:
             node = iri("conflict", conflict.id)
             self.add(node, TYPE, hcc("Conflict"))
             self.provenance(node, ctx, conflict.quote, conflict.quote_lang)
             self.text(node, COMMENT, conflict.note, "en")
             self.text(node, LABEL, conflict.note, "en")
+            self.text(node, hcc("conflictKind"), conflict.kind)
+            self.text(node, hcc("explanation"), conflict.explanation, "en")
+            for name in conflict.explained_by:
+                self.add(node, hcc("explainedBy"), hcc(self.terms.resolve(name)))
             for member in conflict.members:
                 self.add(node, hcc("conflictMember"), self.record_iri(file, member))
+
+    def add_criteria(self, node: NamedNode, definition: DefinitionRecord) -> None:
+        """A definition's criteria, each at an IRI made from its content (reordering changes no IRI)."""
+        used: set[str] = set()
+        for criterion in definition.criteria:
+            cnode = criterion_iri(node, criterion)
+            if cnode.value in used:  # the same aspect and text twice: number the repeats
+                cnode = next(NamedNode(f"{cnode.value}-{n}") for n in range(2, len(used) + 3)
+                             if f"{cnode.value}-{n}" not in used)
+            used.add(cnode.value)
+            self.add(node, hcc("hasCriterion"), cnode)
+            self.add(cnode, TYPE, hcc("DefinitionCriterion"))
+            self.text(cnode, hcc("criterionAspect"), criterion.aspect)
+            self.text(cnode, hcc("criterionValue"), criterion.value)
+            if criterion.response_criteria:
+                self.add(cnode, hcc("responseCriteria"), self.term(criterion.response_criteria, "criteria"))
+            self.number(cnode, "sessions", criterion.sessions)
+            self.add(cnode, hcc("consecutive"),
+                     boolean(criterion.consecutive) if criterion.consecutive is not None else None)
+            self.number(cnode, "windowMonths", criterion.window_months)
+            for name in criterion.imaging:
+                self.add(cnode, hcc("imagingModality"), self.term(name, "imaging"))
+            for name in criterion.events:
+                self.add(cnode, hcc("countsEvent"), hcc(self.terms.resolve(name)))
 
     def record_iri(self, file: LoadedFile, record_id: str) -> NamedNode:
         """The IRI of a record in ``file`` by id, whatever its section (ids not in a section are arms)."""
@@ -217,17 +280,40 @@ class GraphWriter:
         node = NamedNode(owner.value + "/population")
         self.add(node, TYPE, hcc("Population"))
         include_ids = [self.terms.resolve(n, "population") for n in spec.includes]
+        any_ids = [self.terms.resolve(n, "population") for n in spec.any_of]
         exclude_ids = [self.terms.resolve(n, "population") for n in spec.excludes]
-        label = "; ".join(self.terms.terms[i].label for i in include_ids)
+        parts = [self.terms.terms[i].label for i in include_ids]
+        if any_ids:
+            parts.append(" or ".join(self.terms.terms[i].label for i in any_ids))
+        label = "; ".join(parts)
         if exclude_ids:
             label += "; without " + ", ".join(self.terms.terms[i].label for i in exclude_ids)
+        if spec.subjects != "patients":
+            label += f" ({spec.subjects})"
         self.text(node, LABEL, label, "en")
         self.text(node, COMMENT, spec.description)
         self._criteria[node.value] = include_ids
         for term_id in include_ids:
             self.add(node, hcc("includesCriterion"), hcc(term_id))
+        for term_id in any_ids:
+            self.add(node, hcc("anyOfCriterion"), hcc(term_id))
         for term_id in exclude_ids:
             self.add(node, hcc("excludesCriterion"), hcc(term_id))
+        self.add(node, hcc("disease"), self.term(spec.disease or DEFAULT_DISEASE, "population"))
+        self.text(node, hcc("subjects"), spec.subjects)
+        return node
+
+    def group(self, node: NamedNode, spec: GroupSpec) -> NamedNode:
+        """A level of a grouping factor (``node`` is its IRI): criteria present, criteria absent, a label."""
+        self.add(node, TYPE, hcc("Group"))
+        names = []
+        for prop, members, prefix in (("includesCriterion", spec.includes, ""),
+                                      ("excludesCriterion", spec.excludes, "without ")):
+            for name in members:
+                term = self.any_term(name, "population", "therapy", "endpoint")
+                self.add(node, hcc(prop), term)
+                names.append(prefix + self.terms.terms[term.value[len(HCC):]].label)
+        self.text(node, LABEL, spec.description or "; ".join(names), "en")
         return node
 
     def add_study(self, study: StudyRecord, ctx: _Context) -> None:
@@ -292,14 +378,24 @@ class GraphWriter:
                                                         f.outcome_detail, f.subgroup) if x), "en")
         self.text(node, hcc("statisticType"), f.statistic)
         self.text(node, hcc("timepoint"), f.timepoint)
+        months = timepoint_months(f.timepoint)
+        self.add(node, hcc("timepointMonths"), decimal(months) if months is not None else None)
+        if f.site:
+            self.add(node, hcc("site"), self.term(f.site, "site"))
+        if f.group is not None:
+            self.add(node, hcc("group"), self.group(NamedNode(node.value + "/group"), f.group))
+        if f.comparator_group is not None:
+            self.add(node, hcc("comparatorGroup"),
+                     self.group(NamedNode(node.value + "/comparator-group"), f.comparator_group))
         self.text(node, hcc("outcomeDetail"), f.outcome_detail)
         self.text(node, hcc("subgroup"), f.subgroup)
         if f.criteria:
             self.add(node, hcc("responseCriteria"), self.term(f.criteria, "criteria"))
-        for name, prop in (("value", "value"), ("comparator_value", "comparatorValue"), ("hr", "hazardRatio"),
-                           ("ci_low", "ciLower"), ("ci_high", "ciUpper"), ("ci_level", "ciLevel")):
-            number = getattr(f, name)
-            self.add(node, hcc(prop), decimal(number) if number is not None else None)
+        for name, prop in (*FINDING_DECIMALS, *FINDING_INTEGERS):
+            self.number(node, prop, getattr(f, name))
+        self.text(node, hcc("valueStatus"), f.value_status)
+        self.text(node, hcc("comparatorStatus"), f.comparator_status)
+        self.text(node, hcc("rangeKind"), f.range_kind)
         self.text(node, hcc("valueNote"), f.value_note)
         self.text(node, hcc("valueRelation"), f.value_relation)
         self.text(node, hcc("unit"), f.unit)
@@ -311,9 +407,15 @@ class GraphWriter:
             self.add(node, hcc("pValue"), decimal(bound))
         self.add(node, hcc("significant"), boolean(f.significant) if f.significant is not None else None)
         self.text(node, hcc("direction"), f.direction)
+        self.text(node, hcc("favours"), f.favours)
+        if f.comparator_arm or f.comparator_group is not None:
+            self.add(node, hcc("tested"), boolean(f.p is not None or f.significant is not None))
         self.text(node, hcc("analysis"), f.analysis)
         if f.factor:
-            self.add(node, hcc("prognosticFactor"), self.any_term(f.factor, "population", "therapy"))
+            factor = self.any_term(f.factor, "population", "therapy", "endpoint")
+            self.add(node, hcc("prognosticFactor"), factor)
+            if f.statistic == "correlation":
+                self.add(node, hcc("correlatedWith"), factor)
         reference = f.reference if f.reference is not None else study.reference
         if reference is not None:
             self.add(node, hcc("citedReference"), ctx.refs[reference])

@@ -7,15 +7,23 @@ rules ran in, so the same sources always give the same flags and a changed numbe
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from typing import Literal as Kind
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from hcc_kg.curation.kinds import KIND_OF_SECTION
-from hcc_kg.curation.records import LoadedFile
-from hcc_kg.namespaces import DCTERMS, HCC, RDF, RDFS, iri
+from hcc_kg.curation.kinds import KIND_OF_SECTION, RecordKind
+from hcc_kg.curation.records import LoadedFile, quote_list
+from hcc_kg.namespaces import DCTERMS, HCC, PROV, RDF, RDFS, iri
+
+if TYPE_CHECKING:
+    from hcc_kg.check.reviews import Review
+
+FLAG_KIND = RecordKind("flag", None, ("PlausibilityFlag",), noun="plausibility flag")
+"""Flags as ``hcc-kg diff`` reports them (not a curated kind: not in ``RECORD_KINDS``, never validated)."""
 
 Severity = Kind["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -36,6 +44,18 @@ class Flag:
     expected: str
     """What the rule expected instead, as text (``a rate of at least 50%``)."""
     message: str
+    review: Review | None = field(default=None, compare=False)
+    """The curator's review (``data/reviews``), None while unreviewed; never part of the id."""
+
+    @property
+    def status(self) -> str:
+        """``confirmed``, ``not-an-error`` or ``unreviewed``."""
+        return self.review.status if self.review is not None else "unreviewed"
+
+    @property
+    def open(self) -> bool:
+        """Whether a reader should still distrust the numbers: unreviewed, or confirmed as wrong."""
+        return self.review is None or self.review.status == "confirmed"
 
     @property
     def id(self) -> str:
@@ -47,7 +67,8 @@ class Flag:
         """The flag as data, for ``check --format json``."""
         return {"id": self.id, "rule": self.rule, "severity": self.severity, "source": self.source,
                 "members": list(self.members), "compared": list(self.compared), "expected": self.expected,
-                "message": self.message}
+                "message": self.message,
+                "review": self.review.model_dump(exclude_none=True) if self.review else None}
 
 
 def _record_iris(files: Iterable[LoadedFile]) -> dict[str, NamedNode]:
@@ -59,6 +80,7 @@ def _record_iris(files: Iterable[LoadedFile]) -> dict[str, NamedNode]:
         for study in file.data.studies:
             for arm in study.arms:
                 index[arm.id] = iri("arm", arm.id)
+        index[file.data.source.id] = iri("source", file.data.source.id)
     return index
 
 
@@ -82,3 +104,35 @@ def flag_quads(flags: Iterable[Flag], files: list[LoadedFile]) -> Iterator[Quad]
         for member in flag.members:
             if member in records:
                 yield Quad(node, NamedNode(HCC + "conflictMember"), records[member])
+        if flag.review is not None:
+            yield from review_quads(node, flag, records)
+
+
+def review_quads(node: NamedNode, flag: Flag, records: dict[str, NamedNode]) -> Iterator[Quad]:
+    """A reviewed flag's status and reason; a confirmed one also as a recorded conflict of its source.
+
+    The conflict (``id/conflict/<flag id>``) is an internal contradiction like a curated one: the flag's
+    records as members, the reviewer's reason as its note and the passages that show the error.
+    """
+    review = flag.review
+    if review is None:
+        return
+    yield Quad(node, NamedNode(HCC + "reviewStatus"), Literal(review.status))
+    yield Quad(node, NamedNode(HCC + "reviewReason"), Literal(review.reason, language="en"))
+    if review.status != "confirmed":
+        return
+    conflict = iri("conflict", flag.id)
+    source = iri("source", flag.source)
+    yield Quad(node, NamedNode(HCC + "recordedAs"), conflict)
+    yield Quad(conflict, NamedNode(RDF + "type"), NamedNode(HCC + "Conflict"))
+    yield Quad(conflict, NamedNode(DCTERMS + "source"), source)
+    yield Quad(conflict, NamedNode(PROV + "wasDerivedFrom"), source)
+    yield Quad(conflict, NamedNode(HCC + "conflictKind"), Literal("internal"))
+    yield Quad(conflict, NamedNode(RDFS + "comment"), Literal(review.reason, language="en"))
+    yield Quad(conflict, NamedNode(RDFS + "label"), Literal(review.reason, language="en"))
+    for passage in quote_list(review.quote or []):
+        yield Quad(conflict, NamedNode(HCC + "quote"),
+                   Literal(re.sub(r"\s+", " ", passage).strip(), language=review.quote_lang))
+    for member in flag.members:
+        if member in records:
+            yield Quad(conflict, NamedNode(HCC + "conflictMember"), records[member])

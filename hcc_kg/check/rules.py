@@ -20,8 +20,10 @@ from hcc_kg.registry import Registry
 class SourceView:
     """One source file's records with the lookups rules need (arms, studies, recorded conflicts)."""
 
-    def __init__(self, data: SourceFile) -> None:
+    def __init__(self, data: SourceFile, lines: list[str] | None = None) -> None:
         self.data = data
+        self.lines = lines
+        """The source document's text, line by line, when the run was given the seeds folder."""
 
     @property
     def source(self) -> str:

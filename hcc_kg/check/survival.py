@@ -23,8 +23,9 @@ MONTHS = {"month": Decimal(1), "months": Decimal(1), "year": Decimal(12), "years
 
 
 def not_reached(f: FindingRecord) -> bool:
-    """A median the source reports as not reached (in ``value_note``, no value)."""
-    return f.value is None and "not reached" in (f.value_note or "").lower()
+    """A median the source reports as not reached (``value_status``, or said in ``value_note``; no value)."""
+    said = "not reached" in (f.value_note or "").lower()
+    return f.value is None and (f.value_status == "not-reached" or said)
 
 
 def months(timepoint: str | None) -> Decimal | None:

@@ -32,8 +32,10 @@ from hcc_kg.export.fhir_elements import (
     DOI,
     MODEL_CODE,
     P_VALUE,
+    RANGE_TYPES,
     ROLE_DISPLAY,
     SEVCO,
+    STANDARD_DEVIATION,
     STUDY_DESIGN,
     TITLE_TYPE,
     VARIABLE_ROLE,
@@ -42,6 +44,7 @@ from hcc_kg.export.fhir_elements import (
     extension,
     fhir_id,
     language,
+    printed_json,
     quantity,
     reference,
     statistic_type,
@@ -112,7 +115,9 @@ def _bundle_json(kg: KnowledgeGraph, finding_iris: list[str], stamp: str | None)
                 "resource": get_fhir_model_class(r["resourceType"]).model_validate(r)} for r in ordered]
     bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "timestamp": stamp,
                                     "entry": entries or None})
-    return bundle.model_dump_json(indent=1, exclude_none=True).encode("utf-8") + b"\n"
+    given = {"entry": [{"resource": r} for r in ordered]}  # the printed decimals, before the models' floats
+    dumped = bundle.model_dump(mode="json", exclude_none=True)
+    return printed_json(dumped, given).encode("utf-8") + b"\n"
 
 
 @dataclass
@@ -129,6 +134,10 @@ class _Resources:
         extensions = [extension("direction", valueCode=f.direction) if f.direction else None]
         if f.significant is not None:
             extensions.append(extension("significant", valueBoolean=f.significant))
+        if f.favours is not None:
+            extensions.append(extension("favours", valueCode=f.favours))
+        if f.tested is not None:
+            extensions.append(extension("tested", valueBoolean=f.tested))
         extensions += [extension("conflicts-with", valueReference=reference("Evidence", fhir_id(other)))
                        for other in f.conflicts_with if other in self.finding_ids]
         certainty = None
@@ -175,9 +184,18 @@ class _Resources:
             for t in f.criteria]
         characteristic += [{"description": self._label(t), "definitionCodeableConcept": self._term_concept(t),
                             "exclude": True} for t in f.excluded]
+        if f.any_of:
+            members = [{"description": self._label(t), "definitionCodeableConcept": self._term_concept(t)}
+                       for t in f.any_of]
+            characteristic.append({"description": " or ".join(self._label(t) for t in f.any_of),
+                                   "definitionByCombination": {"code": "any-of", "characteristic": members}})
+        if f.disease and f.disease not in f.criteria:
+            characteristic.append({"description": f"disease: {self._label(f.disease)}",
+                                   "definitionCodeableConcept": self._term_concept(f.disease)})
+        who = "survey respondents (clinicians), not patients" if f.subjects == "clinicians" else None
         return self._add_variable({"resourceType": "EvidenceVariable", "id": fhir_id(f"population-{owner}"),
                                    "url": f.population_iri, "title": f.population, "status": "active",
-                                   "characteristic": characteristic})
+                                   "description": who, "characteristic": characteristic})
 
     def _arm(self, arm: ArmView) -> str:
         regimen = None
@@ -294,13 +312,18 @@ def _artifact(doi: str | None, titles: list[dict[str, Any]], journal: str | None
 
 
 def _notes(f: Finding) -> list[dict[str, Any]]:
-    """Verbatim quotes (marked, with their language), then the curator's note and the conflict note."""
+    """Verbatim quotes (marked, with their language), the curator's note, the conflict note, open flags."""
     notes = [{"extension": [extension("verbatim-quote", valueCode=lang or "und")], "text": text}
              for text, lang in f.quotes]
     if f.note:
         notes.append({"text": f.note})
     if f.conflict_note:
         notes.append({"extension": [extension("conflict-note", valueBoolean=True)], "text": f.conflict_note})
+    for mark in f.flags:  # open plausibility flags: confirmed (the source is wrong) or unreviewed
+        confirmed = mark.status == "confirmed"
+        what = "confirmed: the source's numbers are inconsistent" if confirmed else "unreviewed"
+        notes.append({"extension": [extension("plausibility-flag", valueCode=mark.status)],
+                      "text": f"Plausibility flag {mark.rule} ({mark.flag}), {what}; see hcc-kg check"})
     return notes
 
 
@@ -314,7 +337,8 @@ def statistics(f: Finding) -> list[dict[str, Any]]:
     analysis go with the ratio estimate, else with a comparison statistic when the finding compares
     two groups, else with the value.
     """
-    comparative = f.comparator_value is not None or f.comparator is not None
+    comparative = (f.comparator_value is not None or f.comparator is not None
+                   or f.comparator_status is not None or f.comparator_group is not None)
     cohort = _cohort_size(f)
     stats: list[dict[str, Any]] = []
 
@@ -323,13 +347,22 @@ def statistics(f: Finding) -> list[dict[str, Any]]:
         return statistic
 
     main = None
-    if f.value is not None or f.value_note:
+    if (f.value is not None or f.value_note or f.value_status or f.count is not None
+            or f.range_low is not None):
         size = f.arm.size if f.arm is not None else (None if comparative else cohort)
         main = add(_group_statistic(f.statistic, f.value, f.unit, f.value_relation, f.value_note,
-                                    "exposure" if comparative else None, f.arm, size))
-    if f.comparator_value is not None:
+                                    "exposure" if comparative else None, f.arm, size,
+                                    _Side(f.value_status, f.count, f.denominator, f.sd, f.range_low,
+                                          f.range_high, f.range_kind, None, None, None,
+                                          f.group.label if f.group else None)))
+    if f.comparator_value is not None or f.comparator_status or f.comparator_count is not None \
+            or f.comparator_range_low is not None:
         add(_group_statistic(f.statistic, f.comparator_value, f.unit, None, None, "referenceExposure",
-                             f.comparator, f.comparator.size if f.comparator else None))
+                             f.comparator, f.comparator.size if f.comparator else None,
+                             _Side(f.comparator_status, f.comparator_count, f.comparator_denominator,
+                                   f.comparator_sd, f.comparator_range_low, f.comparator_range_high,
+                                   f.range_kind, f.comparator_ci_low, f.comparator_ci_high, f.ci_level,
+                                   f.comparator_group.label if f.comparator_group else None)))
     ratio = main if f.is_ratio and f.hazard_ratio is None else None
     if f.hazard_ratio is not None:
         ratio = add({"statisticType": statistic_type("hazard-ratio"),
@@ -364,19 +397,62 @@ def statistics(f: Finding) -> list[dict[str, Any]]:
     return stats
 
 
+@dataclass(frozen=True)
+class _Side:
+    """What one side of a finding prints besides its value: status, n/N, SD, range, its own CI, its group."""
+
+    status: str | None = None
+    count: int | None = None
+    denominator: int | None = None
+    sd: Decimal | None = None
+    range_low: Decimal | None = None
+    range_high: Decimal | None = None
+    range_kind: str | None = None
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    ci_level: int | Decimal | None = None
+    group: str | None = None
+
+
 def _group_statistic(statistic: str, number: Decimal | None, unit: str | None, relation: str | None,
                      note: str | None, group: str | None, arm: ArmView | None,
-                     size: int | None) -> dict[str, Any]:
-    """One group's (or the whole cohort's) value; ``group`` says which side of a comparison it is."""
+                     size: int | None, detail: _Side | None = None) -> dict[str, Any]:
+    """One group's (or the whole cohort's) value; ``group`` says which side of a comparison it is.
+
+    A status printed instead of a number ("not reached") is a note with no quantity; the printed n is
+    ``numberOfEvents`` and the printed N ``sampleSize.numberOfParticipants``; SD, range or IQR and the
+    side's own CI are attribute estimates.
+    """
+    d = detail or _Side()
     side = {"system": VARIABLE_ROLE, "code": group}
     marks = [extension("statistic-group", valueCoding=side)] if group else []
     notes = [{"text": note}] if note else []
+    if d.status:
+        notes.append({"text": d.status.replace("-", " ")})
     if relation and relation not in COMPARATORS and relation != "=":
         notes.append({"text": f"value relation as stated: {relation}"})
-    return {"extension": marks, "description": arm.label if arm else None, "note": notes,
+    estimates: list[dict[str, Any]] = []
+    if d.sd is not None:
+        estimates.append({"description": "standard deviation",
+                          "type": concept(ATTRIBUTE_TYPE, *STANDARD_DEVIATION),
+                          "quantity": quantity(d.sd, unit)})
+    if d.range_low is not None and d.range_high is not None and d.range_kind in RANGE_TYPES:
+        code, display = RANGE_TYPES[d.range_kind]
+        estimates.append({"description": "span as printed (no single value)" if d.range_kind == "span"
+                          else display.lower(), "type": concept(ATTRIBUTE_TYPE, code, display),
+                          "range": {"low": quantity(d.range_low, unit),
+                                    "high": quantity(d.range_high, unit)}})
+    if d.ci_low is not None and d.ci_high is not None:
+        level = f"{d.ci_level}% " if d.ci_level is not None else ""
+        estimates.append({"description": f"{level}confidence interval",
+                          "type": concept(ATTRIBUTE_TYPE, *CONFIDENCE_INTERVAL), "level": d.ci_level,
+                          "range": {"low": quantity(d.ci_low, unit), "high": quantity(d.ci_high, unit)}})
+    return {"extension": marks, "description": arm.label if arm else d.group, "note": notes,
             "statisticType": statistic_type(statistic),
             "quantity": quantity(number, unit, relation) if number is not None else None,
-            "sampleSize": _size(size)}
+            "numberOfEvents": d.count,
+            "sampleSize": _size(d.denominator if d.denominator is not None else size),
+            "attributeEstimate": estimates}
 
 
 def _size(participants: int | None) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,9 @@ STATISTIC_CODES = {"median": ("C28007", "Median"), "hazard-ratio": ("C93150", "H
                    "mean": ("C53319", "Mean"), "count": ("C25463", "Count")}
 CONFIDENCE_INTERVAL = ("C53324", "Confidence interval")
 P_VALUE = ("C44185", "P-value")
+RANGE_TYPES = {"range": ("C38013", "Range"), "span": ("C38013", "Range"),
+               "iqr": ("C53245", "Interquartile range")}
+STANDARD_DEVIATION = ("C53322", "Standard deviation")
 UCUM_UNITS = {"months": "mo", "years": "a", "%": "%", "cm": "cm"}
 SEVCO = {"MultiCentreStudy": ("SEVCO:01043", "Multicentric"),
          "Phase2Trial": ("SEVCO:01033", "Phase 2 trial"),
@@ -62,6 +66,32 @@ def fhir_id(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
     readable = re.sub(r"[^A-Za-z0-9\-.]+", "-", text).strip("-")[:64 - len(digest) - 1]
     return f"{readable}-{digest}" if readable else digest
+
+
+_PRINTED = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def printed_json(dumped: Any, source: Any) -> str:
+    """JSON of a validated resource, each decimal written as the source dict printed it ("0.360").
+
+    The R5 models hold decimals as floats (0.360 -> 0.36); walking the dumped data beside the dict
+    it was validated from puts each curated Decimal's digits back.
+    """
+    printed: list[str] = []
+
+    def merge(done: Any, given: Any) -> Any:
+        if isinstance(done, dict):
+            return {k: merge(v, given.get(k) if isinstance(given, dict) else None) for k, v in done.items()}
+        if isinstance(done, list):
+            same = isinstance(given, list) and len(given) == len(done)
+            return [merge(v, given[i] if same else None) for i, v in enumerate(done)]
+        if isinstance(done, float) and isinstance(given, Decimal) and Decimal(repr(done)) == given:
+            printed.append(format(given, "f"))
+            return f"\u0000{len(printed) - 1}\u0000"
+        return done
+
+    text = json.dumps(merge(dumped, source), indent=1, ensure_ascii=False)
+    return _PRINTED.sub(lambda m: printed[int(m.group(1))], text)
 
 
 def clean(data: Any) -> Any:

@@ -41,7 +41,8 @@ def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
     seen: set[str] = set()
     todo = list(findings)
     follow = {HCC + p for p in ("study", "exposure", "referenceExposure", "population", "hasArm", "regimen",
-                                "hasComponent", "citedReference", "conflictsWith")}
+                                "hasComponent", "citedReference", "conflictsWith", "group",
+                                "comparatorGroup")}
     follow |= {DCTERMS + "source"}
     chosen = set(todo)
     used_terms: set[str] = set()
@@ -63,9 +64,26 @@ def closure(quads: list[Quad], findings: Iterable[str]) -> list[Quad]:
                     used_terms.add(value(obj))
                 elif pred in follow:
                     todo.append(value(obj))
+    keep += _flag_quads(quads, by_subject, chosen)
     keep += _term_quads(by_subject, used_terms)
     keep += [q for q in by_subject.get(ID + "dataset", []) if q.predicate.value != DCTERMS + "source"]
     return sorted(set(keep), key=sort_key)
+
+
+def _flag_quads(quads: list[Quad], by_subject: dict[str, list[Quad]], chosen: set[str]) -> list[Quad]:
+    """The plausibility flags of the chosen findings, and the conflicts confirmed flags became.
+
+    A reader of the subset sees which of its numbers not to trust; member links stay within the subset
+    (the flag's compared values still name every record it compared).
+    """
+    member = HCC + "conflictMember"
+    flags = {value(q.subject) for q in quads if q.predicate.value == member and value(q.object) in chosen
+             and any(t.predicate.value == RDF + "type" and value(t.object) == HCC + "PlausibilityFlag"
+                     for t in by_subject.get(value(q.subject), []))}
+    recorded = {value(q.object) for f in flags for q in by_subject.get(f, [])
+                if q.predicate.value == HCC + "recordedAs"}
+    return [q for node in flags | recorded for q in by_subject.get(node, [])
+            if q.predicate.value != member or value(q.object) in chosen]
 
 
 def _term_quads(by_subject: dict[str, list[Quad]], used: set[str]) -> list[Quad]:

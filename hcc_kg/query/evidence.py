@@ -9,11 +9,12 @@ library's ``node_properties.rq`` (a few round trips, whichever backend), never f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from hcc_kg.namespaces import BIBO, DCTERMS, HCC, ID, RDF, RDFS
+from hcc_kg.query.flagged import FlagMark, open_flags
 
 if TYPE_CHECKING:
     from hcc_kg.api import KnowledgeGraph
@@ -24,7 +25,8 @@ MAX_NODES_PER_QUERY = 2_000
 # the properties followed from a finding to the nodes a reader needs, hop by hop
 _FOLLOW = {HCC + p for p in ("study", "exposure", "referenceExposure", "population", "citedReference",
                              "measuredVariable", "prognosticFactor", "responseCriteria", "regimen", "design",
-                             "includesCriterion", "excludesCriterion")} | {DCTERMS + "source"}
+                             "includesCriterion", "excludesCriterion", "group", "comparatorGroup", "site",
+                             "disease", "anyOfCriterion", "correlatedWith")} | {DCTERMS + "source"}
 
 
 class Node:
@@ -61,6 +63,35 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def _local(iri: str | None, base: str) -> str | None:
     return iri[len(base):] if iri and iri.startswith(base) else iri
+
+
+def _printed(node: Node, prop: str) -> Decimal | None:
+    """A decimal in its printed form (``hcc:<prop>Printed``: "3.0" stays 3.0), else the graph's decimal."""
+    return _decimal(node.first(HCC + prop + "Printed") or node.first(HCC + prop))
+
+
+def _integer(node: Node, prop: str) -> int | None:
+    text = node.first(HCC + prop)
+    return int(Decimal(text)) if text not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """The level of a grouping factor a value describes (criteria present, criteria absent)."""
+
+    iri: str
+    label: str | None
+    includes: tuple[str, ...]
+    excludes: tuple[str, ...]
+
+
+def _group(nodes: dict[str, Node], iri: str | None) -> GroupView | None:
+    if iri is None:
+        return None
+    group = nodes.get(iri, Node(iri))
+    includes = tuple(_local(c, HCC) or c for c in group.all(HCC + "includesCriterion"))
+    return GroupView(iri, group.label(), includes,
+                     tuple(_local(c, HCC) or c for c in group.all(HCC + "excludesCriterion")))
 
 
 @dataclass(frozen=True)
@@ -168,6 +199,40 @@ class Finding:
     response_criteria: str | None = None
     """Term id of the response criteria the endpoint was assessed by (RECIST 1.1, mRECIST, ...)."""
     source_document: SourceDocument | None = None
+    site: str | None = None
+    """Term id of the anatomical site assessed (response organ: Liver, Lung)."""
+    group: GroupView | None = None
+    comparator_group: GroupView | None = None
+    value_status: str | None = None
+    """not-reached or not-estimable: printed instead of a value."""
+    comparator_status: str | None = None
+    count: int | None = None
+    denominator: int | None = None
+    comparator_count: int | None = None
+    comparator_denominator: int | None = None
+    sd: Decimal | None = None
+    comparator_sd: Decimal | None = None
+    range_low: Decimal | None = None
+    range_high: Decimal | None = None
+    range_kind: str | None = None
+    """span (the value is the span), range or iqr (of a median)."""
+    comparator_range_low: Decimal | None = None
+    comparator_range_high: Decimal | None = None
+    comparator_ci_low: Decimal | None = None
+    comparator_ci_high: Decimal | None = None
+    favours: str | None = None
+    """arm, comparator or neither: which side the printed numbers favour."""
+    tested: bool | None = None
+    """For a comparison: whether a p-value or significance is printed (False: an untested difference)."""
+    timepoint_months: Decimal | None = None
+    correlated_with: str | None = None
+    any_of: tuple[str, ...] = ()
+    """Term ids of the population's union (every member meets at least one)."""
+    disease: str | None = None
+    subjects: str | None = None
+    flags: tuple[FlagMark, ...] = ()
+    """Open plausibility flags on the finding (unreviewed or confirmed), for its marker."""
+    """patients or clinicians (survey respondents)."""
 
     @property
     def is_ratio(self) -> bool:
@@ -211,8 +276,10 @@ def load_findings(kg: KnowledgeGraph, ids: Iterable[str]) -> list[Finding]:
             break
         nodes.update(_describe(kg, linked))
         frontier = linked
-    return [_finding(nodes, iri) for iri in order
-            if iri in nodes and HCC + "Finding" in nodes[iri].all(RDF + "type")]
+    found = [_finding(nodes, iri) for iri in order
+             if iri in nodes and HCC + "Finding" in nodes[iri].all(RDF + "type")]
+    marks = open_flags(kg, (f.iri for f in found))
+    return [replace(f, flags=tuple(marks[f.iri])) if f.iri in marks else f for f in found]
 
 
 def _arm(nodes: dict[str, Node], iri: str | None) -> ArmView | None:
@@ -275,11 +342,11 @@ def _finding(nodes: dict[str, Node], iri: str) -> Finding:
         statistic=f.first(h + "statisticType") or "", timepoint=f.first(h + "timepoint"),
         outcome_detail=f.first(h + "outcomeDetail"), subgroup=f.first(h + "subgroup"),
         analysis=f.first(h + "analysis"),
-        value=_decimal(f.first(h + "value")), comparator_value=_decimal(f.first(h + "comparatorValue")),
+        value=_printed(f, "value"), comparator_value=_printed(f, "comparatorValue"),
         unit=f.first(h + "unit"), value_relation=f.first(h + "valueRelation"),
         value_note=f.first(h + "valueNote"),
-        hazard_ratio=_decimal(f.first(h + "hazardRatio")), ci_low=_decimal(f.first(h + "ciLower")),
-        ci_high=_decimal(f.first(h + "ciUpper")), ci_level=_decimal(f.first(h + "ciLevel")),
+        hazard_ratio=_printed(f, "hazardRatio"), ci_low=_printed(f, "ciLower"),
+        ci_high=_printed(f, "ciUpper"), ci_level=_decimal(f.first(h + "ciLevel")),
         ci_of=f.first(h + "ciOf"),
         p_text=f.first(h + "pValueText"), p_relation=f.first(h + "pRelation"),
         p_value=_decimal(f.first(h + "pValue")),
@@ -296,4 +363,24 @@ def _finding(nodes: dict[str, Node], iri: str) -> Finding:
         population_iri=population.iri or None,
         excluded=tuple(_local(c, HCC) or c for c in population.all(h + "excludesCriterion")),
         response_criteria=_local(f.first(h + "responseCriteria"), HCC), source_document=_source(source),
+        site=_local(f.first(h + "site"), HCC),
+        group=_group(nodes, f.first(h + "group")),
+        comparator_group=_group(nodes, f.first(h + "comparatorGroup")),
+        value_status=f.first(h + "valueStatus"), comparator_status=f.first(h + "comparatorStatus"),
+        count=_integer(f, "count"), denominator=_integer(f, "denominator"),
+        comparator_count=_integer(f, "comparatorCount"),
+        comparator_denominator=_integer(f, "comparatorDenominator"),
+        sd=_printed(f, "standardDeviation"), comparator_sd=_printed(f, "comparatorStandardDeviation"),
+        range_low=_printed(f, "rangeLow"), range_high=_printed(f, "rangeHigh"),
+        range_kind=f.first(h + "rangeKind"),
+        comparator_range_low=_printed(f, "comparatorRangeLow"),
+        comparator_range_high=_printed(f, "comparatorRangeHigh"),
+        comparator_ci_low=_printed(f, "comparatorCiLower"),
+        comparator_ci_high=_printed(f, "comparatorCiUpper"),
+        favours=f.first(h + "favours"),
+        tested=None if f.first(h + "tested") is None else f.first(h + "tested") in ("true", "1"),
+        timepoint_months=_decimal(f.first(h + "timepointMonths")),
+        correlated_with=_local(f.first(h + "correlatedWith"), HCC),
+        any_of=tuple(_local(c, HCC) or c for c in population.all(h + "anyOfCriterion")),
+        disease=_local(population.first(h + "disease"), HCC), subjects=population.first(h + "subjects"),
     )

@@ -9,21 +9,25 @@ spliced into the query, only the N-Triples form of a validated term.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hcc_kg.curation.kinds import RECORD_KINDS
 from hcc_kg.errors import Issue, QueryError
-from hcc_kg.namespaces import HCC
+from hcc_kg.namespaces import HCC, OWL
 from hcc_kg.terms import BRANCHES, TermIndex
+
+if TYPE_CHECKING:
+    from hcc_kg.query.results import Rows
 
 PARAM_TYPES = ("term", "string", "integer", "decimal", "boolean", "iri", "record")
 HEADER_KEYS = {"summary", "description", "params", "tags"}
-PARAM_KEYS = {"name", "type", "branch", "kind", "default", "description", "required"}
+PARAM_KEYS = {"name", "type", "branch", "kind", "default", "description", "required", "property", "choices"}
 MAX_VALUE_CHARS = 10_000
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_RECORD_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class Param:
     branch: str | None = None
     kind: str | None = None
     required: bool = False
+    property: str | None = None
+    """For a string parameter: the hcc: property whose values in the graph it must match (see
+    :func:`resolve_params`)."""
+    choices: tuple[str, ...] | None = None
+    """For a string parameter: the fixed values it may take."""
 
 
 @dataclass(frozen=True)
@@ -140,9 +149,18 @@ def parse_query_file(path: Path, headers: Mapping[str, Any] | None = None) -> Sa
             raise QueryError(f"{path}: param {name!r} needs a 'description'")
         if not re.search(r"[?$]" + re.escape(name) + r"\b", _body(text)):
             raise QueryError(f"{path}: param {name!r} is not used as ?{name} in the query")
+        prop, choices = raw.get("property"), raw.get("choices")
+        if (prop is not None or choices is not None) and ptype != "string":
+            raise QueryError(f"{path}: param {name!r}: 'property' and 'choices' are for string params")
+        if prop is not None and not (isinstance(prop, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", prop)):
+            raise QueryError(f"{path}: param {name!r}: 'property' must be the local name of an hcc: property")
+        if choices is not None and not (isinstance(choices, list) and choices
+                                        and all(isinstance(c, str) for c in choices)):
+            raise QueryError(f"{path}: param {name!r}: 'choices' must be a non-empty list of strings")
         default = raw.get("default")
         params.append(Param(name, ptype, raw["description"], None if default is None else str(default),
-                            raw.get("branch"), raw.get("kind"), bool(raw.get("required", False))))
+                            raw.get("branch"), raw.get("kind"), bool(raw.get("required", False)), prop,
+                            tuple(choices) if choices is not None else None))
     if params and not _WHERE.search(_body(text)):
         raise QueryError(f"{path}: a query with params needs a 'WHERE {{' group to bind them in")
     return SavedQuery(path, header["summary"].strip(), header["description"].strip(), tuple(params),
@@ -245,11 +263,9 @@ def bind_term(param: Param, value: str, terms: TermIndex | None) -> Any:
         except LookupError as exc:
             raise QueryError(f"parameter {param.name!r}: {exc}") from exc
     if param.type == "record":
-        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value):
-            raise QueryError(f"parameter {param.name!r}: {value!r} is not a record id")
         from hcc_kg.namespaces import iri
 
-        return iri(param.kind or "finding", value)
+        return iri(param.kind or "finding", record_id(param, value))
     if param.type == "iri":
         try:
             return NamedNode(value)
@@ -304,6 +320,134 @@ def _insert_values(query: SavedQuery, block: str) -> str:
         pieces += [query.text[last:end], block]
         last = end
     return "".join(pieces) + query.text[last:]
+
+
+def record_id(param: Param, value: str) -> str:
+    """The curated id a record parameter names, in any form the catalog prints.
+
+    That is the id (``f004-he2019-os``), its CURIE (``finding:f004-he2019-os``, ``rec:r001-s4``) or its
+    IRI, with or without angle brackets. Anything else, or a record of another kind, is a QueryError.
+    """
+    from urllib.parse import unquote
+
+    from hcc_kg.namespaces import ID, PREFIXES
+
+    kind = param.kind or "finding"
+    base = f"{ID}{kind}/"
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1].strip()
+    if text.startswith(base):
+        text = unquote(text[len(base):])
+    elif text.startswith(ID):
+        other = text[len(ID):].split("/", 1)[0]
+        raise QueryError(f"parameter {param.name!r}: {_shown(value)} is the IRI of a {other}, "
+                         f"not of a {kind}")
+    else:
+        for prefix, namespace in PREFIXES.items():
+            if text.startswith(prefix + ":") and namespace.startswith(ID):
+                if namespace != base:
+                    raise QueryError(f"parameter {param.name!r}: {_shown(value)} names a "
+                                     f"{namespace[len(ID):].rstrip('/')}, not a {kind}")
+                text = text[len(prefix) + 1:]
+                break
+    if not _RECORD_ID.fullmatch(text):
+        raise QueryError(f"parameter {param.name!r}: {_shown(value)} is not a record id "
+                         f"(give the {kind}'s id, CURIE or IRI)")
+    return text
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A user's value for a one-line message: quoted and escaped, long values cut."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+Select = Callable[[str], "Rows"]
+"""Runs a SELECT on the graph a query is about to run on (a backend's ``select``)."""
+
+
+def resolve_params(query: SavedQuery, values: Mapping[str, str], select: Select,
+                   terms: TermIndex | None = None) -> dict[str, str]:
+    """The given parameter values checked against the graph, in the graph's own form.
+
+    - A record parameter must name a record of its kind that the graph holds (by id, CURIE or IRI);
+      it becomes the curated id.
+    - A string parameter with a ``property`` must match a value the graph holds for that hcc:
+      property, or with ``choices`` one of those; matching folds case, width, spaces and
+      punctuation (``I b`` is the graph's ``Ib``) and the value becomes the graph's form. Where the
+      property's values are terms (IRIs), any English or Chinese name of an ontology term matches
+      and the value becomes the term's id (the query compares it with the held terms' ancestors; a
+      term no record uses is a fair question, answered with no rows).
+    Anything else is a one-line QueryError listing what the graph holds (or the closest ids).
+    Only the values given are checked (defaults are the query's own); other parameters pass unchanged.
+    """
+    declared = {p.name: p for p in query.params}
+    out = dict(values)
+    for name, value in values.items():
+        param = declared.get(name)
+        if param is None:
+            continue
+        if len(value) > MAX_VALUE_CHARS:
+            raise QueryError(f"value of {name!r} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}")
+        if param.type == "record":
+            out[name] = _held_record(param, value, select)
+        elif param.type == "string" and (param.property or param.choices):
+            out[name] = _held_value(param, value, select, terms)
+    return out
+
+
+def _held_record(param: Param, value: str, select: Select) -> str:
+    """The record's curated id if the graph holds it (one lookup); else an error naming close ids."""
+    import difflib
+    from urllib.parse import unquote
+
+    from hcc_kg.namespaces import ID, iri
+
+    ident = record_id(param, value)
+    kind = RECORD_KINDS[param.kind or "finding"]
+    classes = " ".join(f"<{c}>" for c in kind.class_iris)
+    node = iri(kind.name, ident)
+    if select(f"SELECT ?r WHERE {{ VALUES ?r {{ {node} }} VALUES ?class {{ {classes} }} ?r a ?class }}").rows:
+        return ident
+    base = f"{ID}{kind.name}/"
+    held = sorted({unquote(r[len(base):]) for r in select(
+        f"SELECT DISTINCT ?r WHERE {{ VALUES ?class {{ {classes} }} ?r a ?class }}").column("r")
+        if r.startswith(base)})
+    if len(held) <= 10:
+        hint = f"the graph holds {', '.join(held) or 'none'}"
+    else:
+        close = difflib.get_close_matches(ident, held, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}?" if close else f"{len(held)} {kind.plural} in the graph"
+    raise QueryError(f"parameter {param.name!r}: no {kind.noun} {ident!r} in this graph; {hint}")
+
+
+def _held_value(param: Param, value: str, select: Select, terms: TermIndex | None) -> str:
+    from hcc_kg.query.results import Rows
+    from hcc_kg.terms import normalise
+
+    if param.choices is not None:
+        held, iris = list(param.choices), False
+        what = "its values:"
+    else:
+        rows = select(f"SELECT DISTINCT ?v ?object WHERE {{ {{ ?s <{HCC}{param.property}> ?v }} UNION "
+                      f"{{ BIND(true AS ?object) <{HCC}{param.property}> a <{OWL}ObjectProperty> }} }}")
+        iris = "true" in rows.column("object")
+        rows = Rows(["v"], [r for r in rows.rows if "v" in r])
+        held = sorted({v.removeprefix(HCC) if iris else v for v in rows.column("v") if v})
+        what = f"the values of hcc:{param.property} in this graph:"
+    if value in held:
+        return value
+    matches = [h for h in held if normalise(h) == normalise(value)]
+    if len(matches) == 1:
+        return matches[0]
+    if iris and terms is not None:
+        # any ontology term is a fair question (a term no record uses answers with no rows)
+        try:
+            return terms.resolve(value.removeprefix("hcc:").removeprefix(HCC))
+        except LookupError as exc:
+            raise QueryError(f"parameter {param.name!r}: {exc}; {what} {', '.join(held) or 'none'}") from exc
+    listed = ", ".join(held) if held else "none"
+    raise QueryError(f"parameter {param.name!r}: {_shown(value)} matches none of {what} {listed}")
 
 
 def bound_text(query: SavedQuery, values: dict[str, str], terms: TermIndex | None) -> str:

@@ -7,10 +7,18 @@ conflicts, arms, source documents and cited references. Arms and references have
 changing a reference's DOI reports ``changed reference src004-12`` with ``bibo:doi: old -> new``.
 
 Nodes without an id of their own are folded into the record that owns them: a study's or finding's
-``…/population`` node and a definition's criteria (``definition/<id>/<aspect>``) have IRIs under their
-owner's IRI, and their fields are reported on the owner, prefixed with the sub-node's path
-(``population/hcc:includesCriterion``, ``sessions/hcc:criterionValue``). So a population that loses a
-criterion is a change of its study; a criterion added to a definition is a change of the definition.
+``…/population`` node, a finding's ``…/group`` and ``…/comparator-group`` nodes and a definition's
+criteria (``definition/<id>/criterion/<aspect>-<hash of its text>``) have IRIs under their owner's IRI,
+and their fields are reported on the owner, prefixed with the sub-node's path
+(``population/hcc:anyOfCriterion``, ``group/hcc:includesCriterion``). Criteria are grouped by aspect
+(``criterion/imaging/hcc:criterionValue: CT/MRI -> CT or MRI``; the hash in their IRIs is left out). So
+a population that loses a criterion is a change of its study; a criterion added to a definition is a
+change of the definition (reordering criteria is none).
+
+Every field is compared, the issue-13 ones too (counts, SD, ranges, comparator CIs, statuses, favours,
+tested, time points in months, groups, unions, disease, subjects, criterion numbers and events, conflict
+kinds and explanations). A decimal with a printed form is compared by that form (``hcc:valuePrinted``:
+``3`` -> ``3.0`` is a change the canonical decimal would hide), and its canonical twin is not repeated.
 
 Inputs are untrusted files: RDF/XML that declares a DTD (entity declarations, the "billion laughs"
 expansion) is refused before it is parsed.
@@ -18,21 +26,28 @@ expansion) is refused before it is parsed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Literal, RdfFormat, parse
 
-from hcc_kg.curation.kinds import RECORD_KINDS
+from hcc_kg.check.flags import FLAG_KIND
+from hcc_kg.curation.kinds import RECORD_KINDS, RecordKind
 from hcc_kg.errors import HccKgError
 from hcc_kg.namespaces import ID, RDF, compress
 
 # Record kinds compared field by field, by their rdf:type (the record-kind registry says which).
 KINDS = {iri: kind.name for _, kind in RECORD_KINDS.items() if kind.compared for iri in kind.class_iris}
+# Plausibility flags too: one appears or disappears when numbers change (its id is made from them), and a
+# review changes its hcc:reviewStatus (a confirmed one also adds a conflict).
+KINDS.update({iri: FLAG_KIND.name for iri in FLAG_KIND.class_iris})
 FORMATS = {".nt": RdfFormat.N_TRIPLES, ".ttl": RdfFormat.TURTLE, ".jsonld": RdfFormat.JSON_LD,
            ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML, ".xml": RdfFormat.RDF_XML}
 _DTD_MARKERS = (b"<!doctype", b"<!entity")
+# a criterion's IRI ends in its aspect and a hash of its text; the diff groups criteria by aspect
+_CRITERION = re.compile(r"^criterion/([a-z-]+?)-[0-9a-f]{8}(?:-\d+)?(?=/|$)")
 _CHUNK = 1 << 20
 
 
@@ -73,7 +88,7 @@ def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
         if quad.predicate.value == RDF + "type" and quad.object.value in KINDS:
             kinds[subject] = KINDS[quad.object.value]
         obj = quad.object
-        text = obj.value if isinstance(obj, Literal) else compress(obj.value)
+        text = obj.value if isinstance(obj, Literal) else compress(_criterion_by_aspect(obj.value))
         if isinstance(obj, Literal) and obj.language:
             text = f"{text}@{obj.language}"
         fields.setdefault(subject, {}).setdefault(compress(quad.predicate.value), set()).add(text)
@@ -86,12 +101,18 @@ def _load(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
     return records
 
 
+def _criterion_by_aspect(iri: str) -> str:
+    """A criterion IRI without its content hash (``…/criterion/imaging``); other IRIs unchanged."""
+    owner, rest = _owner(iri)
+    return f"{owner}/{rest}" if owner and rest.startswith("criterion/") else iri
+
+
 def _owner(subject: str) -> tuple[str, str]:
     """A sub-node's owner IRI (``ID<kind>/<id>``) and its path below it; ("", "") for a record itself."""
     parts = subject[len(ID):].split("/", 2)
     if len(parts) < 3:
         return "", ""
-    return f"{ID}{parts[0]}/{parts[1]}", parts[2]
+    return f"{ID}{parts[0]}/{parts[1]}", _CRITERION.sub(r"criterion/\1", parts[2])
 
 
 @dataclass
@@ -115,19 +136,35 @@ def diff(old: Path, new: Path) -> list[Change]:
     for iri in sorted(set(before) | set(after)):
         record_id = iri.rsplit("/", 1)[-1]
         if iri not in before:
-            changes.append(Change(after[iri][0], record_id, "added"))
+            changes.append(Change(after[iri][0], record_id, "added", _flag_summary(after[iri], "new")))
         elif iri not in after:
-            changes.append(Change(before[iri][0], record_id, "removed"))
+            changes.append(Change(before[iri][0], record_id, "removed", _flag_summary(before[iri], "old")))
         else:
             old_fields, new_fields = before[iri][1], after[iri][1]
+            names = set(old_fields) | set(new_fields)
+            shadowed = {name.removesuffix("Printed") for name in names if name.endswith("Printed")}
             changed = {
                 name: {"old": sorted(old_fields.get(name, set())), "new": sorted(new_fields.get(name, set()))}
-                for name in sorted(set(old_fields) | set(new_fields))
+                for name in sorted(names - shadowed)
                 if old_fields.get(name, set()) != new_fields.get(name, set())
             }
             if changed:
                 changes.append(Change(after[iri][0], record_id, "changed", changed))
     return sorted(changes, key=lambda c: (c.kind, c.status, c.id))
+
+
+def _flag_summary(record: tuple[str, dict[str, set[str]]], side: str) -> dict[str, dict[str, list[str]]]:
+    """For a flag that appears or disappears: its message and review status, for the reader."""
+    kind, fields = record
+    if kind != FLAG_KIND.name:
+        return {}
+    other = "old" if side == "new" else "new"
+    return {name: {side: sorted(fields[name]), other: []} for name in ("rdfs:comment", "hcc:reviewStatus")
+            if name in fields}
+
+
+def _kind(name: str) -> RecordKind:
+    return RECORD_KINDS[name] if name in RECORD_KINDS else FLAG_KIND
 
 
 def render_text(changes: list[Change]) -> str:
@@ -137,11 +174,11 @@ def render_text(changes: list[Change]) -> str:
         return f"no changes to {', '.join(plurals[:-1])} or {plurals[-1]}\n"
     counts: dict[str, int] = {}
     for change in changes:
-        key = f"{RECORD_KINDS[change.kind].plural} {change.status}"
+        key = f"{_kind(change.kind).plural} {change.status}"
         counts[key] = counts.get(key, 0) + 1
     lines = ["; ".join(f"{v} {k}" for k, v in sorted(counts.items())), ""]
     for change in changes:
-        lines.append(f"{change.status:8} {RECORD_KINDS[change.kind].noun} {change.id}")
+        lines.append(f"{change.status:8} {_kind(change.kind).noun} {change.id}")
         for name, values in change.fields.items():
             old = ", ".join(values["old"]) or "(none)"
             new = ", ".join(values["new"]) or "(none)"

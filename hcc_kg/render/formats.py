@@ -167,17 +167,33 @@ def _lazy(module: str) -> Renderer:
     return write
 
 
+def _marked(kind: str) -> Renderer:
+    """A human view whose flagged findings carry a marker (``render.markers``), with its legend."""
+    def write(answer: Rows, view: View) -> str:
+        from hcc_kg.render.markers import mark_findings
+
+        rows, legend = mark_findings(answer, view.kg)
+        if kind == "html":
+            import html
+
+            page = html_page(rows, view.title)
+            return page.replace("</table>", f"</table>\n<p>{html.escape(legend)}</p>", 1) if legend else page
+        text = table(rows) if kind == "table" else markdown(rows)
+        return text + (f"\n{legend}\n" if legend else "")
+    return write
+
+
 OUTPUT_FORMATS: Registry[OutputFormat] = Registry("output format")
 for _fmt in (
-    OutputFormat("table", "text/plain", "txt", {"SELECT": lambda a, v: table(a), "ASK": _boolean_text},
+    OutputFormat("table", "text/plain", "txt", {"SELECT": _marked("table"), "ASK": _boolean_text},
                  human=True),
     OutputFormat("csv", "text/csv", "csv", {"SELECT": lambda a, v: delimited(a, ","), "ASK": _boolean_text}),
     OutputFormat("tsv", "text/tab-separated-values", "tsv",
                  {"SELECT": lambda a, v: delimited(a, "\t"), "ASK": _boolean_text}),
     OutputFormat("json", "application/sparql-results+json", "json", {"SELECT": _json, "ASK": _json}),
     OutputFormat("markdown", "text/markdown", "md",
-                 {"SELECT": lambda a, v: markdown(a), "ASK": _boolean_text}, human=True),
-    OutputFormat("html", "text/html", "html", {"SELECT": lambda a, v: html_page(a, v.title)}, human=True),
+                 {"SELECT": _marked("markdown"), "ASK": _boolean_text}, human=True),
+    OutputFormat("html", "text/html", "html", {"SELECT": _marked("html")}, human=True),
     # summary of findings: Markdown on stdout; -o picks .html (a printable page), .md or .csv
     OutputFormat("sof", "text/markdown", "md", {"SELECT": _lazy("hcc_kg.render.sof")}, human=True),
     # forest plot of the ratio estimates: SVG on stdout; -o picks .svg, .png or .pdf

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hcc_kg.query.flagged import LEGEND, marker
 from hcc_kg.query.results import Rows
 from hcc_kg.render import wording
 from hcc_kg.render.findings import asked, findings_of, output_kind, parameters
@@ -29,11 +30,21 @@ CSV_COLUMNS = ("outcome", "comparison", "finding", "measure", "participants",
                "comparator", "comparator_zh", "comparator_n", "comparator_result",
                "relative_effect", "statistic", "value", "comparator_value", "unit", "estimate", "ci_low",
                "ci_high", "ci_level", "p", "direction", "design", "certainty", "study", "reference", "doi",
-               "source", "source_file", "quotes", "conflicts_with", "conflict_note", "value_note", "note")
+               "source", "source_file", "quotes", "conflicts_with", "conflict_note", "value_note", "note",
+               "value_status", "comparator_status", "count", "denominator", "comparator_count",
+               "comparator_denominator", "sd", "comparator_sd", "range_low", "range_high", "range_kind",
+               "comparator_range_low", "comparator_range_high", "comparator_ci_low", "comparator_ci_high",
+               "favours", "tested", "timepoint_months", "site", "group", "comparator_group",
+               "plausibility_flags")
 
 # the CSV's numeric columns (name, Finding attribute), written as the graph gives them
 _NUMBERS = (("value", "value"), ("comparator_value", "comparator_value"), ("estimate", "estimate"),
-            ("ci_low", "ci_low"), ("ci_high", "ci_high"), ("ci_level", "ci_level"))
+            ("ci_low", "ci_low"), ("ci_high", "ci_high"), ("ci_level", "ci_level"), ("sd", "sd"),
+            ("comparator_sd", "comparator_sd"), ("range_low", "range_low"), ("range_high", "range_high"),
+            ("comparator_range_low", "comparator_range_low"),
+            ("comparator_range_high", "comparator_range_high"),
+            ("comparator_ci_low", "comparator_ci_low"), ("comparator_ci_high", "comparator_ci_high"),
+            ("timepoint_months", "timepoint_months"))
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,16 @@ class SofRow:
     reference: str
     doi: str
 
+    @property
+    def flag(self) -> str:
+        """⚑ (a confirmed plausibility flag), ⚑? (an unreviewed one) or "" (none open on the finding)."""
+        return marker(self.finding.flags)
+
+    @property
+    def flag_note(self) -> str:
+        """The open flags on one line: ``confirmed count-vs-percentage (flag id); ...``."""
+        return "; ".join(f"{m.status} {m.rule} ({m.flag})" for m in self.finding.flags)
+
     def csv_row(self, group: SofGroup) -> dict[str, str]:
         """The row for the CSV download: one column per field, arms split into their parts."""
         f, comp = self.finding, self.comparator or Arm("", "", "", "")
@@ -89,6 +110,13 @@ class SofRow:
             "quotes": "\n".join(f"[{lang}] {text}" if lang else text for text, lang in f.quotes),
             "conflicts_with": " ".join(f.conflicts_with), "conflict_note": f.conflict_note or "",
             "value_note": f.value_note or "", "note": f.note or "",
+            **{name: "" if getattr(f, name) is None else str(getattr(f, name))
+               for name in ("value_status", "comparator_status", "count", "denominator", "comparator_count",
+                            "comparator_denominator", "range_kind", "favours", "site")},
+            "tested": "" if f.tested is None else str(f.tested).lower(),
+            "group": f.group.label or "" if f.group else "",
+            "comparator_group": f.comparator_group.label or "" if f.comparator_group else "",
+            "plausibility_flags": self.flag_note,
         }
 
 
@@ -148,7 +176,8 @@ def summarise(answer: Rows, view: View) -> Summary:
         rows = []
         for f in members:
             number += 1
-            has_comparator = f.comparator is not None or f.comparator_value is not None
+            has_comparator = (f.comparator is not None or f.comparator_value is not None
+                              or f.comparator_status is not None or f.comparator_group is not None)
             ref = f.reference
             rows.append(SofRow(
                 number=number, finding=f, measure=wording.measure(f), participants=wording.participants(f),
@@ -165,12 +194,13 @@ def summarise(answer: Rows, view: View) -> Summary:
 
 def html(summary: Summary) -> str:
     """One standalone, printable HTML page (no external assets)."""
-    return render_template("sof.html", title=summary.title, s=summary, not_graded=wording.NOT_GRADED)
+    return render_template("sof.html", title=summary.title, s=summary, not_graded=wording.NOT_GRADED,
+                           flag_legend=LEGEND)
 
 
 def markdown(summary: Summary) -> str:
     """The same rows as Markdown tables, one per group, with the notes numbered below."""
-    return render_template("sof.md", s=summary, not_graded=wording.NOT_GRADED)
+    return render_template("sof.md", s=summary, not_graded=wording.NOT_GRADED, flag_legend=LEGEND)
 
 
 def csv(summary: Summary) -> str:

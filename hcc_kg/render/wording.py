@@ -1,8 +1,8 @@
 """How a finding's numbers and names are written in the evidence views (SoF table, forest plot).
 
 One place for the wording, so the table and the plot say the same thing. Numbers are written as the
-graph gives them (canonical decimals: ``0.36`` where a source printed ``0.360``; the verbatim quote
-carries the printed text) and never computed: no ratio is derived from two arms' values.
+source printed them (the graph's ``hcc:<P>Printed`` forms: ``3.0`` stays ``3.0``, ``0.360`` stays
+``0.360``) and never computed: no ratio is derived from two arms' values, no percentage from n/N.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _TRAILING_PARENS = re.compile(r"\(([^()]{1,40})\)\s*$")
 
 
 def number(value: Decimal | None) -> str:
-    """A decimal as the graph gives it, in plain notation (never an exponent); "" for None."""
+    """A decimal as printed (its exponent kept: ``3.0``), in plain notation; "" for None."""
     return "" if value is None else format(value, "f")
 
 
@@ -46,6 +46,54 @@ def ci_text(low: Decimal | None, high: Decimal | None, level: Decimal | None) ->
     return f"{number(level) + '% ' if level is not None else ''}CI {number(low)} to {number(high)}"
 
 
+STATUS_WORDS = {"not-reached": "not reached", "not-estimable": "not estimable"}
+RANGE_WORDS = {"range": "range", "iqr": "IQR"}
+
+
+def side_text(value: Decimal | None, unit: str | None, relation: str | None = None, *,
+              status: str | None = None, count: int | None = None, denominator: int | None = None,
+              sd: Decimal | None = None, range_low: Decimal | None = None, range_high: Decimal | None = None,
+              range_kind: str | None = None, ci: str = "") -> str:
+    """One side's printed result, "" when nothing was printed.
+
+    ``42.1% (32/76)``, ``52 ± 12.3 years``, ``15 months (range 2.5 to 72.0)``, ``36 to 57 months`` (a
+    span), ``not reached``.
+    """
+    if status:
+        text = STATUS_WORDS.get(status, status)
+    elif value is None and range_kind == "span" and range_low is not None:
+        text = with_unit(range_low, None) + " to " + with_unit(range_high, unit)
+    else:
+        text = with_unit(value, unit, relation)
+        if text and sd is not None:
+            text = with_unit(value, None, relation) + f" ± {number(sd)}" + (
+                "" if not unit else ("%" if unit == "%" else f" {unit}"))
+    if not text and count is None:
+        return ""
+    extras = []
+    if count is not None:
+        extras.append(f"{count}/{denominator}" if denominator is not None else f"n = {count}")
+    if range_low is not None and range_kind in RANGE_WORDS:
+        extras.append(f"{RANGE_WORDS[range_kind]} {number(range_low)} to {number(range_high)}")
+    if ci:
+        extras.append(ci)
+    if not text:
+        return "; ".join(extras)
+    return text + (f" ({'; '.join(extras)})" if extras else "")
+
+
+def group_text(finding: Finding) -> str:
+    """A within-cohort comparison's levels: ``PVTT present vs without portal vein tumour thrombus``."""
+    if finding.group is None:
+        return ""
+    first = finding.group.label or ", ".join(finding.group.includes + finding.group.excludes)
+    if finding.comparator_group is None:
+        return first
+    second = finding.comparator_group.label or ", ".join(
+        finding.comparator_group.includes + finding.comparator_group.excludes)
+    return f"{first} vs {second}"
+
+
 def ratio_name(finding: Finding) -> tuple[str, str]:
     """(abbreviation, name) of the finding's ratio statistic; a hazard-ratio field means HR."""
     return RATIO_NAMES.get(finding.statistic, RATIO_NAMES["hazard-ratio"])
@@ -66,16 +114,23 @@ def arm_value(finding: Finding) -> str:
     """The intervention (or whole-cohort) value with its unit, its CI, or the words printed instead."""
     if finding.is_ratio:
         return ""
-    text = with_unit(finding.value, finding.unit, finding.value_relation)
-    if not text:
-        return finding.value_note or ""
-    ci = ci_text(finding.ci_low, finding.ci_high, finding.ci_level)
-    return text + (f" ({ci})" if ci else "")
+    f = finding
+    text = side_text(f.value, f.unit, f.value_relation, status=f.value_status, count=f.count,
+                     denominator=f.denominator, sd=f.sd, range_low=f.range_low, range_high=f.range_high,
+                     range_kind=f.range_kind, ci=ci_text(f.ci_low, f.ci_high, f.ci_level))
+    return text or f.value_note or ""
 
 
 def comparator_value(finding: Finding) -> str:
-    """The comparator's value with its unit ("" if none was printed)."""
-    return "" if finding.is_ratio else with_unit(finding.comparator_value, finding.unit)
+    """The comparator's value with its unit, n/N, SD, range and CI ("" if none was printed)."""
+    if finding.is_ratio:
+        return ""
+    f = finding
+    return side_text(f.comparator_value, f.unit, status=f.comparator_status, count=f.comparator_count,
+                     denominator=f.comparator_denominator, sd=f.comparator_sd,
+                     range_low=f.comparator_range_low, range_high=f.comparator_range_high,
+                     range_kind=f.range_kind,
+                     ci=ci_text(f.comparator_ci_low, f.comparator_ci_high, f.ci_level))
 
 
 def regimen(arm: ArmView | None) -> str:
@@ -87,6 +142,9 @@ def comparison(finding: Finding) -> str:
     """What is compared: ``A vs B``, one arm, a prognostic factor, a subgroup, or the whole cohort."""
     if finding.arm is not None and finding.comparator is not None:
         return f"{regimen(finding.arm)} vs {regimen(finding.comparator)}"
+    if finding.group is not None and not finding.factor_label:  # a factor's levels go in the measure
+        text = group_text(finding)
+        return f"{regimen(finding.arm)}: {text}" if finding.arm is not None else text
     if finding.arm is not None:
         return f"{regimen(finding.arm)} (one arm)"
     if finding.factor_label:
@@ -110,6 +168,8 @@ def measure(finding: Finding) -> str:
         parts.append(f"subgroup: {finding.subgroup}")
     if finding.outcome_detail:
         parts.append(finding.outcome_detail)
+    if finding.group is not None and finding.factor_label:
+        parts.append(f"levels: {group_text(finding)}")
     return "; ".join(parts)
 
 
@@ -148,6 +208,17 @@ def certainty(finding: Finding) -> str:
     return finding.certainty + (f" ({finding.certainty_system})" if finding.certainty_system else "")
 
 
+FAVOURS_WORDS = {"arm": "the intervention", "comparator": "the comparator", "neither": "neither side"}
+
+
 def direction(finding: Finding) -> str:
-    """The direction as the source states it, in words."""
-    return finding.direction.replace("-", " ") if finding.direction else "not stated"
+    """The direction as the source states it, in words; an untested difference is marked as such.
+
+    ``not stated; printed numbers favour the intervention (untested)``: a comparison with no p-value
+    and no stated significance, whose side is read from the printed numbers only.
+    """
+    stated = finding.direction.replace("-", " ") if finding.direction else "not stated"
+    if finding.favours is None or finding.tested is not False:
+        return stated
+    side = FAVOURS_WORDS.get(finding.favours, finding.favours)
+    return f"{stated}; printed numbers favour {side} (untested)"

@@ -24,6 +24,8 @@ from starlette.staticfiles import StaticFiles
 
 from hcc_kg.endpoint.serve import Refused, protocol_query
 from hcc_kg.errors import HccKgError, QueryError
+from hcc_kg.query.evidence import FINDING
+from hcc_kg.query.flagged import LEGEND, FlagMark, open_flags
 from hcc_kg.query.results import Boolean, Rows
 from hcc_kg.web import pages
 from hcc_kg.web.sparql import SparqlService
@@ -101,6 +103,13 @@ class WebApp:
         return page("catalog.html", title="hcc-kg: saved questions", queries=shown, q=text,
                     total=len(queries))
 
+    def page_flags(self, answer: Rows, paging: pages.Paging) -> dict[str, list[FlagMark]]:
+        """The open plausibility flags of the findings on this page, by finding IRI."""
+        if "finding" not in answer.variables:
+            return {}
+        shown = answer.column("finding")[paging.start:paging.stop]
+        return open_flags(self.kg, [FINDING + pages.finding_id(f) for f in shown if f])
+
     async def query(self, request: Request) -> Response:
         """``/query/<name>?<param>=<value>``: the form, the answer (paged), its views and downloads."""
         saved = self.saved(request.path_params["name"])
@@ -120,7 +129,10 @@ class WebApp:
             if number > paging.pages:
                 return error_page(400, f"page {number} is past the last page ({paging.pages})", "Bad paging")
             context.update(
-                variables=answer.variables, cells=pages.cells(answer, paging.start, paging.stop),
+                variables=answer.variables,
+                cells=pages.cells(answer, paging.start, paging.stop,
+                                  await run_in_threadpool(self.page_flags, answer, paging)),
+                legend=LEGEND,
                 paging=paging, prev=pages.query_url(saved.name, values, page=number - 1, size=size),
                 next=pages.query_url(saved.name, values, page=number + 1, size=size),
                 downloads=pages.downloads(saved.name, answer.form, answer.variables, values),

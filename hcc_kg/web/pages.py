@@ -14,6 +14,7 @@ from typing import Any
 
 from hcc_kg.namespaces import compress
 from hcc_kg.query.evidence import FINDING
+from hcc_kg.query.flagged import FlagMark, marker
 from hcc_kg.query.results import Rows
 from hcc_kg.query.saved import SavedQuery
 from hcc_kg.terms import TermIndex
@@ -49,6 +50,9 @@ class Cell:
 
     text: str
     href: str | None = None
+    mark: str = ""
+    """A finding's plausibility marker (⚑ confirmed, ⚑? unreviewed; ``query.flagged``)."""
+    mark_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,12 @@ def finding_id(value: str) -> str:
     return value[len(FINDING):] if value.startswith(FINDING) else value
 
 
-def cells(rows: Rows, start: int, stop: int) -> list[list[Cell]]:
-    """The page's cells: IRIs as CURIEs, findings linking to their page, DOIs to doi.org."""
+def cells(rows: Rows, start: int, stop: int,
+          flags: Mapping[str, list[FlagMark]] | None = None) -> list[list[Cell]]:
+    """The page's cells: IRIs as CURIEs, findings linking to their page, DOIs to doi.org.
+
+    A finding carries the marker of its open plausibility flags (``flags``, by finding IRI).
+    """
     out = []
     for row in rows.rows[start:stop]:
         line = []
@@ -137,7 +145,9 @@ def cells(rows: Rows, start: int, stop: int) -> list[list[Cell]]:
             value = binding["value"]
             if variable == "finding":
                 ident = finding_id(value)
-                line.append(Cell(ident, "/finding/" + urllib.parse.quote(ident)))
+                marks = (flags or {}).get(FINDING + ident, [])
+                title = "; ".join(f"{m.status} plausibility flag: {m.rule}" for m in marks)
+                line.append(Cell(ident, "/finding/" + urllib.parse.quote(ident), marker(marks), title))
             elif "doi" in variable.lower() and value:
                 line.append(Cell(value, "https://doi.org/" + value.removeprefix("https://doi.org/")))
             else:
