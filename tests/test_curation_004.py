@@ -25,13 +25,14 @@ def test_he2019_orr_and_grade34_adverse_events(records: dict, dataset) -> None: 
     assert orr.endpoint == "ObjectiveResponseRate" and orr.criteria == "RECIST11"
     assert (orr.value, orr.comparator_value, orr.unit) == (Decimal("40.8"), Decimal("2.46"), "%")
     assert orr.p == "P<0.001" and orr.reference == 12
-    expected = {"neutropenia": ("9.68", "2.48"), "thrombocytopenia": ("12.9", "4.96"), "vomiting": ("6.45", "0.83")}
-    for detail, (combo, sor) in expected.items():
+    expected = {"neutropenia": ("Neutropenia", "9.68", "2.48"), "thrombocytopenia": ("Thrombocytopenia", "12.9", "4.96"),
+                "vomiting": ("Vomiting", "6.45", "0.83")}
+    for detail, (endpoint, combo, sor) in expected.items():
         ae = records[f"f004-he2019-ae-{detail}"]
-        assert ae.endpoint == "Grade3to4AdverseEvent" and ae.outcome_detail == detail
+        assert ae.endpoint == endpoint and ae.outcome_detail == f"grade 3-4 {detail}"
         assert (ae.value, ae.comparator_value) == (Decimal(combo), Decimal(sor))
         assert ae.arm == "s004-he2019-combo" and ae.comparator_arm == "s004-he2019-sor"
-        assert ae.direction == "harm"
+        assert ae.direction == "harm" and ae.favours == "comparator"
     assert _reference(dataset, "f004-he2019-orr", 12).doi == "10.1001/jamaoncol.2019.0250"
 
 
@@ -73,10 +74,11 @@ def test_leopard_orr_by_criteria_and_grade34_events(records: dict, dataset) -> N
     assert records["f004-leopard-orr-mrecist"].criteria == "mRECIST"
     assert records["f004-leopard-orr-recist"].value == Decimal("45.7")
     assert records["f004-leopard-orr-recist"].criteria == "RECIST11"
-    events = {"ast": "34", "leukopenia": "22", "alt": "19", "hypertension": "11"}
-    for key, value in events.items():
+    events = {"ast": ("34", "ASTIncreased"), "leukopenia": ("22", "Leukopenia"), "alt": ("19", "ALTIncreased"),
+              "hypertension": ("11", "Hypertension")}
+    for key, (value, endpoint) in events.items():
         f = records[f"f004-leopard-ae-{key}"]
-        assert f.value == Decimal(value) and f.endpoint == "Grade3to4AdverseEvent"
+        assert f.value == Decimal(value) and f.endpoint == endpoint and f.outcome_detail.startswith("grade 3-4 ")
         assert f.comparator_arm is None and f.comparator_value is None
     study = records["s004-leopard"]
     assert study.trial_name == "LEOPARD" and "MultiCentreStudy" in study.design
@@ -134,7 +136,8 @@ def test_cao2024_triple_vs_targeted_immune(records: dict, dataset) -> None:  # t
     assert (pfs.value, pfs.comparator_value, pfs.p) == (Decimal("12.5"), Decimal("7.8"), "P=0.036")
     assert (os_.value, os_.comparator_value, os_.p) == (Decimal("31.6"), Decimal("14.6"), "P<0.001")
     assert (ae.value, ae.comparator_value, ae.direction) == (Decimal("94.3"), Decimal("75.4"), "harm")
-    assert records["s004-cao2024-ti"].regimen == ["MolecularTargetedTherapy", "ImmuneCheckpointInhibitor"]
+    assert records["s004-cao2024-ti"].regimen == ["AntiAngiogenicTherapy", "ImmuneCheckpointInhibitor"]
+    assert records["s004-cao2024-triple"].regimen == ["HAIC", "AntiAngiogenicTherapy", "ImmuneCheckpointInhibitor"]
     assert _reference(dataset, "s004-cao2024", 47).doi == "10.3748/wjg.v30.i4.318"
 
 
@@ -166,3 +169,117 @@ def test_source_metadata(records: dict) -> None:
     assert source.doi == "10.7659/j.issn.1005-6947.2024.07.015"
     assert source.journal == "中国普通外科杂志" and source.year == 2024
     assert source.authors.startswith("姜树森")
+
+
+def test_carhero_cadonilimab_folfox_haic_phase2_with_reference(records: dict, dataset) -> None:  # type: ignore[no-untyped-def]
+    study = records["s004-carhero"]
+    assert study.reference == 36 and study.trial_name == "Car-Hero" and study.design == ["Phase2Trial"]
+    assert study.population.includes == ["ResectableMultinodular"]
+    assert study.population.any_of == ["CNLCIb", "CNLCIIa"]
+    assert records["s004-carhero-combo"].regimen == ["FOLFOXHAIC", "Cadonilimab"]
+    activity, safety = records["f004-carhero-activity"], records["f004-carhero-safety"]
+    assert (activity.endpoint, activity.direction, activity.value) == ("TumourResponse", "benefit", None)
+    assert (safety.endpoint, safety.direction) == ("AdverseEvent", "not-stated")
+    assert "卡度尼利单抗联合FOLFOX-HAIC新辅助治疗" in activity.quote
+    reference = _reference(dataset, "s004-carhero", 36)
+    assert reference.doi == "10.1016/j.annonc.2023.10.766" and "Car-Hero" in reference.title
+
+
+def test_cadonilimab_solid_tumour_evidence_is_not_hcc(records: dict, dataset) -> None:  # type: ignore[no-untyped-def]
+    study = records["s004-compassion03"]
+    assert study.population.disease == "AdvancedSolidTumour" and study.trial_name == "COMPASSION-03"
+    assert study.reference == 35 and study.phase == "1b/2"
+    tox = records["f004-compassion03-toxicity"]
+    assert tox.endpoint == "AdverseEvent" and tox.direction == "benefit" and "[34-35]" in tox.quote
+    assert _reference(dataset, "s004-compassion03", 35).doi == "10.1016/S1470-2045(23)00411-4"
+    assert _reference(dataset, "s004-compassion03", 34).doi == "10.1080/19420862.2023.2180794"
+
+
+def test_ongoing_trials_have_no_results(records: dict, dataset) -> None:  # type: ignore[no-untyped-def]
+    for nct in ("NCT03993743", "NCT04952272", "NCT03941626"):
+        study = records[f"s004-{nct.lower()}"]
+        assert study.registry_id == nct and study.design == ["Phase1Trial"] and study.reference is None
+        assert records[f"s004-{nct.lower()}-cart"].regimen == ["CARTCellTherapy"]
+        ongoing = records[f"f004-{nct.lower()}-ongoing"]
+        assert ongoing.value is None and ongoing.direction == "not-stated"
+    chen = records["s004-chen2024"]
+    assert chen.reference == 44 and chen.design == ["SingleArmTrial"]
+    assert records["s004-chen2024-triple"].regimen == ["HAIC", "Anlotinib", "Penpulimab"]
+    assert _reference(dataset, "s004-chen2024", 44).doi == "10.1200/jco.2024.42.3_suppl.tps579"
+
+
+def test_counts_denominators_and_response_organ(records: dict) -> None:
+    ae = records["f004-long2023-ae-grade12"]
+    assert (ae.count, ae.denominator, ae.value, ae.unit) == (96, 132, Decimal("72.7"), "%")
+    conv = records["f004-hong2023-conversion"]
+    assert (conv.count, conv.denominator, conv.value) == (10, 19, Decimal("52.6"))
+    orr = records["f004-heq2023-orr"]
+    assert (orr.count, orr.denominator, orr.value) == (11, 15, Decimal("73.3"))
+    grade34 = records["f004-zhang2023-ae-grade34"]
+    assert (grade34.count, grade34.denominator, grade34.value) == (97, None, Decimal("72"))
+    cr = records["f004-he2019-intrahepatic-cr"]
+    assert cr.site == "Liver" and cr.criteria == "mRECIST" and cr.value == Decimal("11.2")
+
+
+def test_favours_by_printed_numbers_and_direction_as_stated(records: dict) -> None:
+    for key in ("1y", "2y", "3y"):
+        f = records[f"f004-long2023-os-{key}"]
+        assert f.favours == "arm" and f.direction == "not-stated" and f.p is None and f.significant is None
+    silius = records["f004-silius-os"]
+    assert silius.favours == "arm" and silius.direction == "no-difference" and silius.significant is False
+    for key in ("os", "pfs", "dcr", "orr"):
+        f = records[f"f004-xu2021-{key}"]
+        assert f.favours == "arm" and f.p is None
+    cao_ae = records["f004-cao2024-ae"]
+    assert cao_ae.favours == "comparator" and cao_ae.direction == "harm" and cao_ae.p == "P<0.001"
+
+
+def test_population_unions_and_new_terms(records: dict) -> None:
+    xu = records["s004-xu2021"].population
+    assert xu.any_of == ["MajorVeinInvasion", "ExtrahepaticMetastasis"] and xu.includes == ["AdvancedHCC"]
+    silius = records["s004-silius"].population
+    assert silius.any_of == ["ChildPughA", "ChildPughB7"]
+    assert records["s004-xu2020"].population.includes == ["AdvancedHCC", "PotentiallyResectable"]
+    for sid in ("s004-yu2024", "s004-mei2021", "s004-xu2024"):
+        assert records[sid].population.any_of == ["BCLCB", "BCLCC"]
+    assert "MajorVeinInvasion" in records["r004-consensus45-haic-triple"].populations
+    wei = records["s004-wei2023"].population
+    assert wei.includes == ["Resectable", "BeyondMilanCriteria"] and wei.any_of == ["BCLCA", "BCLCB"]
+
+
+def test_between_studies_conflicts(records: dict) -> None:
+    cp = records["c004-ikeda-vs-silius"]
+    assert cp.kind == "between-studies" and cp.explained_by == ["ChildPughB7"]
+    assert {"f004-ikeda2016-os", "f004-silius-os"} <= set(cp.members)
+    assert any("Child-PughB级7分" in q.replace(" ", "") for q in cp.quote)
+    regimen = records["c004-regimen-aetiology"]
+    assert regimen.kind == "between-studies"
+    assert regimen.explained_by == ["CisplatinHAIC", "FOLFOXHAIC", "HBVInfection", "HCVInfection",
+                                    "AlcoholicLiverDisease"]
+    assert {"s004-silius", "s004-leopard", "s004-he2019", "s004-long2023"} <= set(regimen.members)
+    mei = records["c004-mei-vs-xu2021"]
+    assert mei.kind == "between-studies" and mei.explained_by == []
+    assert "不同的见解" in "".join(mei.quote)
+
+
+def test_qualitative_claims_of_cited_work(records: dict, dataset) -> None:  # type: ignore[no-untyped-def]
+    kong = records["f004-kong2023-ae"]
+    assert (kong.direction, kong.reference, kong.value) == ("harm", 18, None)
+    assert records["f004-kong2023-evidence-lacking"].direction == "not-stated"
+    assert _reference(dataset, "s004-kong2023", 18).doi == "10.1007/s12328-023-01860-4"
+    yam = records["f004-yamamoto2024-survival"]
+    assert yam.direction == "benefit" and records["s004-yamamoto2024-combo"].regimen == ["CisplatinHAIC", "Lenvatinib"]
+    tech = records["f004-ding2023-technique"]
+    assert records[tech.arm].regimen == ["HAICRepeatedCatheterization"]
+    assert records[tech.comparator_arm].regimen == ["HAICImplantedPort"] and tech.direction == "benefit"
+    assert records["f004-sun2023-irae"].direction == "harm"
+    surgery = records["f004-zhang2023-os-surgery"]
+    assert surgery.group.includes == ["Resection"] and surgery.comparator_group.excludes == ["Resection"]
+    for base in ("hua2024", "kudo2018"):
+        assert records[f"f004-{base}-os"].direction == "benefit"
+        assert records[f"f004-{base}-orr"].comparator_arm == f"s004-{base}-sor"
+    esmo = records["r004-jsh-esmo-haic"]
+    assert esmo.cites == [6, 16] and esmo.kind == "consensus-statement"
+    assert {r.id for r in records.values() if r.id.startswith("r004-") and getattr(r, "cites", None) == [2]} == {
+        "r004-guideline2024-recist-systemic", "r004-guideline2024-mrecist-antiangiogenic",
+        "r004-guideline2024-irecist-ici"}
