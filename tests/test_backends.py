@@ -287,8 +287,9 @@ def expect_07(kg: KnowledgeGraph) -> None:
     assert sessions["d001-jsh2014"]["value"].startswith("2 or more")
     windows = {r["definition"]: r for r in rows if r["aspect"] == "assessment-window"}
     assert "1-3 months" in windows["d001-cci2021"]["value"] and "6 months" in windows["d001-epoihcc"]["value"]
-    assert {d: r["windowMonths"] for d, r in windows.items()} == {
-        "d001-cci2021": "3", "d001-cci2021-en": "3", "d001-epoihcc": "6", "d001-jsh2014": "3"}
+    assert {d: (r["windowFromMonths"], r["windowMonths"]) for d, r in windows.items()} == {
+        "d001-cci2021": ("1", "3"), "d001-cci2021-en": ("1", "3"), "d001-epoihcc": ("", "6"),
+        "d001-jsh2014": ("1", "3")}
     assert {r["definition"] for r in rows if r["responseCriteria"] == "mRECIST"} == {"d001-cci2021", "d001-cci2021-en"}
     assert {(r["definition"], r["imaging"]) for r in rows if r["imaging"]} == {
         (d, "computed tomography, magnetic resonance imaging") for d in ("d001-cci2021", "d001-cci2021-en",

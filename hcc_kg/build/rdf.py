@@ -254,6 +254,7 @@ class GraphWriter:
             self.number(cnode, "sessions", criterion.sessions)
             self.add(cnode, hcc("consecutive"),
                      boolean(criterion.consecutive) if criterion.consecutive is not None else None)
+            self.number(cnode, "windowFromMonths", criterion.window_from_months)
             self.number(cnode, "windowMonths", criterion.window_months)
             for name in criterion.imaging:
                 self.add(cnode, hcc("imagingModality"), self.term(name, "imaging"))

@@ -318,6 +318,7 @@ class CriterionRecord(Model):
     response_criteria: str | None = None
     sessions: int | None = Field(default=None, ge=1)
     consecutive: bool | None = None
+    window_from_months: Decimal | None = Field(default=None, ge=0)
     window_months: Decimal | None = Field(default=None, gt=0)
     imaging: list[str] = []
     events: list[str] = []

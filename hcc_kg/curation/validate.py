@@ -193,6 +193,12 @@ class _FileChecker:
                     numbers[f"criteria[{i}].sessions"] = criterion.sessions
                 if criterion.window_months is not None:
                     numbers[f"criteria[{i}].window_months"] = criterion.window_months
+                if criterion.window_from_months is not None:
+                    numbers[f"criteria[{i}].window_from_months"] = criterion.window_from_months
+                    end = criterion.window_months
+                    if end is None or criterion.window_from_months > end:
+                        self.issue("definitions", definition.id, f"criteria[{i}].window_from_months",
+                                   "window_from_months is the start of a window that ends at window_months")
             self.check_quote("definitions", definition.id, definition.quote, numbers)
         for conflict in data.conflicts:
             for member in conflict.members:
