@@ -13,11 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from hcc_kg.check import reviews as reviews_module
 from hcc_kg.check.report import reviewed_checks, run_checks
 from hcc_kg.check.reviews import load_review_file
 from hcc_kg.cli import cli
 from hcc_kg.config import Paths
+from hcc_kg.curation import records as records_module
 from hcc_kg.curation.validate import Dataset
 from hcc_kg.release.diff import diff, render_text
 
@@ -73,7 +73,7 @@ def test_bad_files_are_one_line_errors(tmp_path: Path, text: str, expected: str)
 
 
 def test_an_oversized_file_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reviews_module, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(records_module, "MAX_FILE_BYTES", 10)  # the shared reader's cap (records.read_yaml)
     assert issues_of(tmp_path, "source: src000\nreviews: []\n")[0].startswith("000.yaml: file is 27 bytes, over")
 
 

@@ -22,24 +22,20 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hcc_kg.curation.provenance import SourceRefused, quote_in_source, read_source
 from hcc_kg.curation.records import (
-    MAX_FILE_BYTES,
     Language,
     LoadedFile,
     Quote,
-    _first_anchor,
     _line_at,
-    _LineLoader,
     _strip_lines,
     quote_list,
+    read_yaml,
 )
 from hcc_kg.errors import Issue
 
@@ -108,34 +104,9 @@ def review_paths(reviews_dir: Path) -> list[Path]:
 def load_review_file(path: Path, display: str | None = None) -> tuple[LoadedReviews | None, list[Issue]]:
     """Parse and schema-check one review file; never raises on bad content, returns issues instead."""
     shown = display or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return None, [Issue(shown, None, None, None, f"cannot read file: {exc.strerror}")]
-    if size > MAX_FILE_BYTES:
-        return None, [Issue(shown, None, None, None,
-                            f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit of a review file")]
-    raw_bytes = path.read_bytes()
-    try:
-        text = raw_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Issue(shown, raw_bytes[: exc.start].count(b"\n") + 1, None, None,
-                            f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
-    if not text.strip():
-        return None, [Issue(shown, None, None, None, "file is empty")]
-    anchor = _first_anchor(text)
-    if anchor is not None:
-        return None, [anchor.at(shown)]
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Issue(shown, mark.line + 1 if mark else None, None, None, f"malformed YAML: {problem}")]
-    except (ValueError, InvalidOperation, RecursionError) as exc:
-        return None, [Issue(shown, None, None, None, f"malformed YAML: {exc}")]
-    if not isinstance(raw, dict):
-        return None, [Issue(shown, 1, None, None, "top level must be a mapping with 'source' and 'reviews'")]
+    raw, problems = read_yaml(path, shown, "'source' and 'reviews'")
+    if raw is None:
+        return None, problems
     try:
         data = ReviewFile.model_validate(_strip_lines(raw))
     except ValidationError as exc:

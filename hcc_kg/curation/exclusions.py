@@ -15,22 +15,18 @@ field. ``NNN`` is the number of the source document (its file in the seeds folde
 from __future__ import annotations
 
 import re
-from decimal import InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hcc_kg.curation.provenance import MIN_CONTEXT, context_length
 from hcc_kg.curation.records import (
     ID_PATTERN,
-    MAX_FILE_BYTES,
     Model,
-    _first_anchor,
     _line_at,
-    _LineLoader,
     _strip_lines,
+    read_yaml,
 )
 from hcc_kg.errors import Issue
 
@@ -102,39 +98,9 @@ def load_exclusions(path: Path, display: str | None = None) -> tuple[LoadedExclu
     if not re.fullmatch(r"\d{3}", path.stem):
         return None, [Issue(shown, None, None, None,
                             "an exclusions file is named after its source document's number, e.g. 004.yaml")]
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Issue(shown, None, None, None, f"file is {size} bytes, over the "
-                                f"{MAX_FILE_BYTES}-byte limit for one data file")]
-        with path.open("rb") as handle:
-            raw_bytes = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, [Issue(shown, None, None, None, f"cannot read file: {exc.strerror or exc}")]
-    if len(raw_bytes) > MAX_FILE_BYTES:  # it grew after stat
-        return None, [Issue(shown, None, None, None,
-                            f"file is over the {MAX_FILE_BYTES}-byte limit for one data file")]
-    try:
-        text = raw_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Issue(shown, raw_bytes[: exc.start].count(b"\n") + 1, None, None,
-                            f"file is not UTF-8 (byte {exc.start}: {exc.reason})")]
-    if not text.strip():
-        return None, [Issue(shown, None, None, None, "file is empty")]
-    alias = _first_anchor(text)
-    if alias is not None:
-        return None, [alias.at(shown)]
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        return None, [Issue(shown, mark.line + 1 if mark else None, None, None, f"malformed YAML: {problem}")]
-    except (ValueError, InvalidOperation, RecursionError) as exc:
-        return None, [Issue(shown, None, None, None, f"malformed YAML: {' '.join(str(exc).split())}")]
-    if not isinstance(raw, dict):
-        return None, [Issue(shown, 1, None, None,
-                            "top level must be a mapping with 'source' and 'exclusions'")]
+    raw, problems = read_yaml(path, shown, "'source' and 'exclusions'")
+    if raw is None:
+        return None, problems
     try:
         data = ExclusionFile.model_validate(_strip_lines(raw))
     except ValidationError as exc:

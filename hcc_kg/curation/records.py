@@ -475,17 +475,25 @@ def _first_anchor(text: str) -> _Anchor | None:
     return None
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Issue]]:
-    """Parse and schema-check one data file; never raises on bad content, returns issues instead."""
-    shown = display or str(path)
+def read_yaml(path: Path, shown: str, top_level: str) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Read one curated YAML file safely (data, exclusions, reviews) into a mapping with line marks.
+
+    Size-capped (also if it grows while read), UTF-8, no anchors or aliases, libyaml's safe loader;
+    every problem is one issue naming the file and, where known, the line. ``top_level`` names the
+    keys the mapping must have, for the message when the top level is not a mapping.
+    """
     try:
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Issue(shown, None, None, None, f"file is {size} bytes, over the "
+                                f"{MAX_FILE_BYTES}-byte limit for one data file")]
+        with path.open("rb") as handle:
+            raw_bytes = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return None, [Issue(shown, None, None, None, f"cannot read file: {exc.strerror}")]
-    if size > MAX_FILE_BYTES:
+        return None, [Issue(shown, None, None, None, f"cannot read file: {exc.strerror or exc}")]
+    if len(raw_bytes) > MAX_FILE_BYTES:  # it grew after stat
         return None, [Issue(shown, None, None, None,
-                            f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one data file")]
-    raw_bytes = path.read_bytes()
+                            f"file is over the {MAX_FILE_BYTES}-byte limit for one data file")]
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -500,13 +508,21 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
         raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Issue(shown, line, None, None, f"malformed YAML: {problem}")]
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        return None, [Issue(shown, mark.line + 1 if mark else None, None, None, f"malformed YAML: {problem}")]
     except (ValueError, InvalidOperation, RecursionError) as exc:
-        return None, [Issue(shown, None, None, None, f"malformed YAML: {exc}")]
+        return None, [Issue(shown, None, None, None, f"malformed YAML: {' '.join(str(exc).split())}")]
     if not isinstance(raw, dict):
-        return None, [Issue(shown, 1, None, None, "top level must be a mapping with a 'source' key")]
+        return None, [Issue(shown, 1, None, None, f"top level must be a mapping with {top_level}")]
+    return raw, []
+
+
+def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Issue]]:
+    """Parse and schema-check one data file; never raises on bad content, returns issues instead."""
+    shown = display or str(path)
+    raw, problems = read_yaml(path, shown, "a 'source' key")
+    if raw is None:
+        return None, problems
     try:
         data = SourceFile.model_validate(_strip_lines(raw))
     except ValidationError as exc:
